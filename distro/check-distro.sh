@@ -1,0 +1,271 @@
+#!/bin/bash
+# Verify the patch series on one Debian distribution's tcpdump and libpcap:
+#   1. unpack the source packages (dpkg-source -x) twice: unpatched, patched;
+#   2. patched: `quilt push -a` of patches/libpcap and patches/tcpdump
+#      (fails on any fuzz or offset);
+#   3. build libpcap, then tcpdump against it (tcpdump's configure finds the
+#      sibling ../libpcap), both trees;
+#   4. libpcap's own tests: make testprogs, then the ones that run
+#      non-interactively (filtertest on a fixed set of filters and link
+#      types, findalldevstest), results compared with the unpatched build;
+#   5. tcpdump's own suite (make check) in both trees: all must pass in the
+#      patched tree and nothing that passes unpatched may be skipped or fail;
+#   6. our tests/TESTLIST through the patched tcpdump (TCPDUMP=... TESTrun);
+#   7. stub fidelity: vsockdump's output for every TESTLIST case must be
+#      byte-identical to the patched tcpdump's (needs VSOCKDUMP).
+#
+# usage: distro/check-distro.sh DIST          (bookworm, trixie or sid)
+# env:   VSOCKDUMP  built vsockdump (default ./vsockdump, else $TOP_SRCDIR/vsockdump)
+#        VSOCKGEN   built tools/vsockgen (default: next to VSOCKDUMP, else compiled)
+#        JOBS       parallel make jobs (default nproc)
+# Work trees: $VSOCKDUMP_DISTRO_CACHE/work/check-DIST/ (outside the clone).
+# A package version that cannot be downloaded here is reported as UNAVAILABLE
+# and replaced by the nearest available version of the same package, which
+# the summary names.  Exit status 0 only if every check passed.
+set -eu
+. "$(dirname "$0")/common.sh"
+
+DIST=${1:-}
+[ -n "$DIST" ] && [ -n "$(dists_conf_lines "$DIST")" ] || { echo "usage: $0 bookworm|trixie|sid" >&2; exit 2; }
+JOBS=${JOBS:-$(nproc)}
+
+ensure_packages flex bison quilt dpkg-dev devscripts build-essential pkg-config perl
+"$DISTRO_DIR/fetch-upstream.sh" >"$CACHE/fetch-$DIST.log" 2>&1 || true
+sed -n '/^Upstream source packages/,$p' "$CACHE/fetch-$DIST.log"
+pkg_available bookworm tcpdump || die "bookworm tcpdump is not available: cannot verify anything"
+
+W=$WORKDIR/check-$DIST
+rm -rf "$W"
+mkdir -p "$W"
+SUMMARY=$W/summary.txt
+: > "$SUMMARY"
+sum() { printf '%s\n' "$*" | tee -a "$SUMMARY"; }
+failures=0
+bad() { sum "FAIL: $*"; failures=$((failures + 1)); }
+
+# --- which versions ------------------------------------------------------------
+# pick <pkg>: the configured version if available, else the nearest available
+# one in dists.conf (later distributions first); sets VER_<pkg> and NOTE_<pkg>.
+pick() {
+	local pkg=$1 want d v found=
+	want=$(pkg_version "$DIST" "$pkg")
+	if pkg_available "$DIST" "$pkg"; then
+		eval "VER_$pkg=\$want; NOTE_$pkg="
+		return
+	fi
+	local order
+	order=$(dists_conf_lines "" "$pkg" | awk -v d="$DIST" '
+		{ n++; name[n] = $1; if ($1 == d) me = n }
+		END { for (i = me + 1; i <= n; i++) print name[i]; for (i = me - 1; i >= 1; i--) print name[i] }')
+	for d in $order; do
+		if pkg_available "$d" "$pkg"; then found=$d; break; fi
+	done
+	[ -n "$found" ] || die "$pkg: no version available at all"
+	v=$(pkg_version "$found" "$pkg")
+	eval "VER_$pkg=\$v; NOTE_$pkg=\"UNAVAILABLE: $DIST's $pkg $want ($(pkg_status "$DIST" "$pkg" | cut -d: -f2- | sed 's/^ //')); verified with $found's $v instead\""
+}
+pick libpcap
+pick tcpdump
+sum "== check-distro $DIST: libpcap $VER_libpcap, tcpdump $VER_tcpdump"
+[ -z "$NOTE_libpcap" ] || sum "   $NOTE_libpcap"
+[ -z "$NOTE_tcpdump" ] || sum "   $NOTE_tcpdump"
+
+# series_dir <pkg> <debver>: the variant series for that version, if any
+series_dir() {
+	if [ -f "$TOP_SRCDIR/patches/$1/$2/series" ]; then
+		printf '%s\n' "$TOP_SRCDIR/patches/$1/$2"
+	else
+		printf '%s\n' "$TOP_SRCDIR/patches/$1"
+	fi
+}
+has_patches() { grep -qv -e '^#' -e '^[[:space:]]*$' "$1/series" 2>/dev/null; }
+
+# --- build dependencies, from the .dsc files -------------------------------------
+builddeps() {
+	local dsc=$1
+	sed -n '/^Build-Depends:/,/^[^ ]/p' "$dsc" | sed '$d' | sed 's/^Build-Depends://' |
+		tr ',' '\n' | sed 's/|.*//; s/([^)]*)//g; s/\[[^]]*\]//g; s/<[^>]*>//g; s/:any//' |
+		awk 'NF { print $1 }' |
+		sed 's/^debhelper-compat$/debhelper/' |
+		while read -r p; do
+			if apt-cache policy "$p" 2>/dev/null | grep -q 'Candidate: [^(]'; then echo "$p"; fi
+		done
+}
+deps=$( { builddeps "$(dsc_path libpcap "$VER_libpcap")"; builddeps "$(dsc_path tcpdump "$VER_tcpdump")"; } | sort -u)
+# shellcheck disable=SC2086
+ensure_packages $deps
+
+# --- unpack, patch, build ----------------------------------------------------------
+# prepare <variant> (patched|unpatched)
+prepare() {
+	local var=$1 pkg ver sd log
+	for pkg in libpcap tcpdump; do
+		eval "ver=\$VER_$pkg"
+		unpack_source "$pkg" "$ver" "$W/$var/$pkg"
+		rm -rf "$W/$var/$pkg/.pc"
+		[ "$var" = patched ] || continue
+		sd=$(series_dir "$pkg" "$ver")
+		if ! has_patches "$sd"; then
+			sum "   $pkg: series ${sd#"$TOP_SRCDIR"/} is empty: nothing to apply"
+			continue
+		fi
+		log=$W/quilt-$pkg.log
+		if (cd "$W/$var/$pkg" && QUILT_PATCHES=$sd QUILT_PC=.pc $QUILT push -a) > "$log" 2>&1; then
+			if grep -Ei 'fuzz|offset' "$log"; then
+				bad "$pkg $ver: quilt push -a applied ${sd#"$TOP_SRCDIR"/} with fuzz or offset"
+			else
+				sum "   $pkg: quilt push -a ${sd#"$TOP_SRCDIR"/}: $(grep -c '^Applying patch' "$log") patches, no fuzz, no offset"
+			fi
+		else
+			cat "$log"
+			bad "$pkg $ver: quilt push -a ${sd#"$TOP_SRCDIR"/} failed"
+			return 1
+		fi
+	done
+}
+
+# build <variant>: libpcap, testprogs, tcpdump; records times
+build() {
+	local var=$1 t0 t1 t2 t3
+	t0=$(now_s)
+	(cd "$W/$var/libpcap" && ./configure --quiet --disable-dbus --disable-rdma > ../libpcap-configure.log 2>&1 &&
+	 make -j"$JOBS" > ../libpcap-build.log 2>&1) ||
+		{ tail -n 30 "$W/$var/libpcap-build.log" "$W/$var/libpcap-configure.log"; bad "$var libpcap build failed"; return 1; }
+	t1=$(now_s)
+	(cd "$W/$var/libpcap" && make -j"$JOBS" testprogs > ../libpcap-testprogs.log 2>&1) ||
+		{ tail -n 30 "$W/$var/libpcap-testprogs.log"; bad "$var libpcap make testprogs failed"; return 1; }
+	t2=$(now_s)
+	(cd "$W/$var/tcpdump" && ./configure --quiet > ../tcpdump-configure.log 2>&1 &&
+	 make -j"$JOBS" > ../tcpdump-build.log 2>&1) ||
+		{ tail -n 30 "$W/$var/tcpdump-build.log" "$W/$var/tcpdump-configure.log"; bad "$var tcpdump build failed"; return 1; }
+	t3=$(now_s)
+	grep -q '^#define HAVE_PCAP_\|libpcap' "$W/$var/tcpdump/config.log" || true
+	grep -q -- '\.\./libpcap' "$W/$var/tcpdump/Makefile" ||
+		bad "$var tcpdump was not configured against ../libpcap"
+	sum "   $var build: libpcap $((t1 - t0)) s, libpcap testprogs $((t2 - t1)) s, tcpdump $((t3 - t2)) s"
+}
+
+# libpcap_tests <variant>: prints "name: result" lines to $W/<variant>/libpcap-tests.txt
+libpcap_tests() {
+	local var=$1 d=$W/$1/libpcap/testprogs out=$W/$1/libpcap-tests.txt dlt expr r
+	: > "$out"
+	for dlt in EN10MB LINUX_SLL LINUX_SLL2 VSOCK RAW; do
+		for expr in "" "len > 100" "link[0] = 1" "ip" "port 22" "vsock" "tcp port 80 and not host 10.0.0.1"; do
+			if r=$("$d/filtertest" -O "$dlt" "$expr" 2>&1); then
+				echo "filtertest $dlt '$expr': passed $(printf '%s' "$r" | md5sum | cut -c1-8)"
+			else
+				echo "filtertest $dlt '$expr': error $(printf '%s' "$r" | tail -n 1)"
+			fi
+		done
+	done >> "$out"
+	if "$d/findalldevstest" > "$W/$var/findalldevstest.log" 2>&1; then
+		echo "findalldevstest: passed" >> "$out"
+	else
+		echo "findalldevstest: failed" >> "$out"
+	fi
+	# libpcap's own test captures: malformed files must be rejected cleanly.
+	local f
+	for f in "$W/$var/libpcap"/tests/*.pcap "$W/$var/libpcap"/tests/*.pcapng; do
+		[ -e "$f" ] || continue
+		r=$("$W/$var/tcpdump/tcpdump" -n -r "$f" 2>&1 >/dev/null; echo "rc=$?")
+		case "$r" in
+		*rc=1) echo "read $(basename "$f"): passed (rejected: $(printf '%s' "$r" | head -n 1 | sed 's/.*: //'))";;
+		*) echo "read $(basename "$f"): unexpected ($r)";;
+		esac
+	done >> "$out"
+}
+
+# tcpdump_check <variant>: make check; results to $W/<variant>/tcpdump-check.txt
+tcpdump_check() {
+	local var=$1 t0 t1
+	t0=$(now_s)
+	(cd "$W/$var/tcpdump" && timeout 1800 make check) > "$W/$var/tcpdump-check.log" 2>&1 || true
+	t1=$(now_s)
+	sed -nE 's/^ +([^ ]+) *: (passed|skipped|TEST FAILED).*/\1 \2/p' "$W/$var/tcpdump-check.log" |
+		sed 's/TEST FAILED/failed/' | sort > "$W/$var/tcpdump-check.txt"
+	echo $((t1 - t0)) > "$W/$var/tcpdump-check.time"
+}
+count() { awk -v r="$2" '$NF == r { n++ } END { print n + 0 }' "$1"; }
+
+for var in unpatched patched; do
+	prepare "$var" || { sum "RESULT $DIST: FAILED ($failures failures)"; exit 1; }
+done
+# Build both variants in parallel would halve wall time but skew timings;
+# build them one after the other.
+for var in unpatched patched; do
+	build "$var" || { sum "RESULT $DIST: FAILED ($failures failures)"; exit 1; }
+done
+
+# --- libpcap's tests ------------------------------------------------------------------
+for var in unpatched patched; do libpcap_tests "$var"; done
+lt=$W/patched/libpcap-tests.txt
+n=$(wc -l < "$lt"); np=$(grep -c ': passed' "$lt" || true)
+sum "   libpcap tests (make testprogs; filtertest x$(grep -c '^filtertest' "$lt"), findalldevstest, $(grep -c '^read' "$lt") malformed captures): $n run, $np passed or compiled, $(grep -c ': error' "$lt" || true) filters rejected as in the unpatched build"
+if ! diff -u "$W/unpatched/libpcap-tests.txt" "$lt" > "$W/libpcap-tests.diff"; then
+	cat "$W/libpcap-tests.diff"
+	bad "libpcap tests: the patched results differ from the unpatched ones"
+fi
+if grep -q ': failed\|: unexpected' "$lt"; then bad "libpcap tests: $(grep ': failed\|: unexpected' "$lt" | tr '\n' ';')"; fi
+
+# --- tcpdump's own suite -------------------------------------------------------------
+for var in unpatched patched; do tcpdump_check "$var"; done
+for var in unpatched patched; do
+	r=$W/$var/tcpdump-check.txt
+	sum "   tcpdump make check, $var: $(wc -l < "$r") run, $(count "$r" passed) passed, $(count "$r" skipped) skipped, $(count "$r" failed) failed ($(cat "$W/$var/tcpdump-check.time") s)"
+done
+if [ "$(count "$W/patched/tcpdump-check.txt" failed)" != 0 ]; then
+	bad "tcpdump make check (patched): $(awk '$2 == "failed" { printf "%s ", $1 }' "$W/patched/tcpdump-check.txt")"
+fi
+[ -s "$W/patched/tcpdump-check.txt" ] || bad "tcpdump make check (patched): no results (see $W/patched/tcpdump-check.log)"
+# Nothing that passes unpatched may be skipped, fail or vanish when patched.
+lost=$(join -a 1 -e missing -o 1.1,1.2,2.2 "$W/unpatched/tcpdump-check.txt" "$W/patched/tcpdump-check.txt" |
+	awk '$2 == "passed" && $3 != "passed" { printf "%s(%s) ", $1, $3 }')
+[ -z "$lost" ] || bad "tests passing unpatched but not patched: $lost"
+added=$(join -v 2 "$W/unpatched/tcpdump-check.txt" "$W/patched/tcpdump-check.txt" | wc -l)
+sum "   tcpdump make check: $added tests added by the series; none lost${lost:+ (EXCEPT: $lost)}"
+
+# --- our TESTLIST through the patched tcpdump ------------------------------------------
+TCPDUMP_BIN=$W/patched/tcpdump/tcpdump
+if [ -z "${VSOCKDUMP:-}" ]; then
+	for c in ./vsockdump "$TOP_SRCDIR/vsockdump"; do [ -x "$c" ] && { VSOCKDUMP=$(cd "$(dirname "$c")" && pwd)/vsockdump; break; }; done
+fi
+if [ -z "${VSOCKGEN:-}" ]; then
+	if [ -n "${VSOCKDUMP:-}" ] && [ -x "$(dirname "$VSOCKDUMP")/tools/vsockgen" ]; then
+		VSOCKGEN=$(dirname "$VSOCKDUMP")/tools/vsockgen
+	else
+		VSOCKGEN=$WORKDIR/vsockgen
+		cc -O2 -o "$VSOCKGEN" "$TOP_SRCDIR/tools/vsockgen.c"
+	fi
+fi
+export VSOCKGEN
+mkdir -p "$W/ours-tcpdump" "$W/ours-vsockdump"
+(cd "$W/ours-tcpdump" && TCPDUMP=$TCPDUMP_BIN sh "$TOP_SRCDIR/tests/TESTrun") > "$W/ours-tcpdump.log" 2>&1 || true
+res=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$W/ours-tcpdump.log" | tail -n 1)
+sum "   our TESTLIST through the patched tcpdump: ${res:-no result line}"
+case "$res" in
+*" 0 failed"*) ;;
+*) grep ': failed' "$W/ours-tcpdump.log" | head -n 20; bad "our TESTLIST through the patched tcpdump (see $W/ours-tcpdump.log)";;
+esac
+case "$res" in *skipped*) bad "our TESTLIST: tests were skipped (no network namespace?)";; esac
+
+# --- stub fidelity ------------------------------------------------------------------------
+if [ -n "${VSOCKDUMP:-}" ] && [ -x "$VSOCKDUMP" ]; then
+	(cd "$W/ours-vsockdump" && TCPDUMP= VSOCKDUMP=$VSOCKDUMP sh "$TOP_SRCDIR/tests/TESTrun") > "$W/ours-vsockdump.log" 2>&1 || true
+	ncases=$(find "$W/ours-tcpdump/tests/NEW" -type f ! -name '*.stderr' | wc -l)
+	if diff -r "$W/ours-tcpdump/tests/NEW" "$W/ours-vsockdump/tests/NEW" > "$W/fidelity.diff"; then
+		sum "   stub fidelity: $ncases of $ncases TESTLIST outputs (stdout and stderr) of vsockdump byte-identical to the patched tcpdump's"
+	else
+		ndiff=$(grep -c '^diff ' "$W/fidelity.diff" || true)
+		head -n 40 "$W/fidelity.diff"
+		bad "stub fidelity: $ndiff of $ncases outputs differ between vsockdump and the patched tcpdump (bug in netdissect-stubs; $W/fidelity.diff)"
+	fi
+else
+	bad "stub fidelity not checked: no vsockdump binary (build it, or set VSOCKDUMP)"
+fi
+
+if [ "$failures" = 0 ]; then
+	sum "RESULT $DIST: PASSED${NOTE_libpcap:+ (libpcap substituted)}${NOTE_tcpdump:+ (tcpdump substituted)}"
+	exit 0
+fi
+sum "RESULT $DIST: FAILED ($failures failures)"
+exit 1

@@ -1,0 +1,53 @@
+## Distribution packaging: patch series for Debian's tcpdump and libpcap.
+## Included from Makefile.am.  Everything these targets download or build
+## lives in $(VSOCKDUMP_DISTRO_CACHE) (default ~/.cache/vsockdump-distro),
+## outside the source tree.  See README, "For packagers".
+
+DISTRO_ENV = VSOCKDUMP=$(abs_builddir)/vsockdump$(EXEEXT) \
+	VSOCKGEN=$(abs_builddir)/tools/vsockgen$(EXEEXT)
+DIST = bookworm
+
+EXTRA_DIST += distro/README distro/dists.conf distro/PATCH_DATE \
+	distro/common.sh distro/fetch-upstream.sh distro/mkpatches.sh \
+	distro/check-distro.sh distro/build-debs.sh distro/tcpdump-vsock.1.in \
+	patches
+
+.PHONY: fetch-upstream patches check-patches check-distro check-distro-all \
+	check-distro-debs
+
+# Download (or reuse) Debian's source packages of tcpdump and libpcap.
+fetch-upstream:
+	$(SHELL) $(srcdir)/distro/fetch-upstream.sh
+
+# Regenerate patches/ from print-vsock.c, tests/ and distro/.
+patches: tools/vsockgen$(EXEEXT)
+	$(DISTRO_ENV) bash $(srcdir)/distro/mkpatches.sh
+
+# Fail if the committed patches/ is not what "make patches" generates.
+check-patches: tools/vsockgen$(EXEEXT)
+	$(DISTRO_ENV) bash $(srcdir)/distro/mkpatches.sh --check
+
+# Verify the series on one distribution: make check-distro DIST=sid
+check-distro: vsockdump$(EXEEXT) tools/vsockgen$(EXEEXT)
+	$(DISTRO_ENV) bash $(srcdir)/distro/check-distro.sh $(DIST)
+
+# Build the bookworm .debs with the series and check the packaged tcpdump.
+check-distro-debs:
+	$(DISTRO_ENV) bash $(srcdir)/distro/build-debs.sh bookworm
+
+# Every distribution, then the bookworm packages.  The last line is
+# "N passed, N failed" (one unit per distribution and one for the .debs).
+check-distro-all: vsockdump$(EXEEXT) tools/vsockgen$(EXEEXT)
+	@pass=0; fail=0; \
+	for d in bookworm trixie sid; do \
+		if $(DISTRO_ENV) bash $(srcdir)/distro/check-distro.sh $$d; then \
+			pass=$$((pass + 1)); else fail=$$((fail + 1)); fi; \
+	done; \
+	if $(DISTRO_ENV) bash $(srcdir)/distro/build-debs.sh bookworm; then \
+		pass=$$((pass + 1)); else fail=$$((fail + 1)); fi; \
+	cache=$${VSOCKDUMP_DISTRO_CACHE:-$${XDG_CACHE_HOME:-$$HOME/.cache}/vsockdump-distro}; \
+	echo "== summary"; \
+	cat $$cache/work/check-bookworm/summary.txt $$cache/work/check-trixie/summary.txt \
+	    $$cache/work/check-sid/summary.txt $$cache/work/debs-bookworm/summary.txt 2>/dev/null; \
+	echo "$$pass passed, $$fail failed"; \
+	test $$fail = 0

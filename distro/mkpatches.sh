@@ -1,0 +1,396 @@
+#!/bin/bash
+# Generate the quilt series patches/tcpdump/ and patches/libpcap/ from our
+# top-level sources (print-vsock.c, tests/, distro/tcpdump-vsock.1.in)
+# against Debian's source packages (distro/dists.conf), deterministically:
+# the same inputs give byte-identical patches (no timestamps, no Index:
+# lines, files sorted, Last-Update read from distro/PATCH_DATE).
+#
+# patches/<pkg>/            the series made against the bookworm package;
+# patches/<pkg>/<debver>/   a complete variant series for another Debian
+#                           version of the package, written only when the
+#                           bookworm series would not apply to it without
+#                           fuzz or offset (patch(1) reports any line shift).
+#
+# usage: distro/mkpatches.sh            rewrite patches/
+#        distro/mkpatches.sh --check    exit 1 if patches/ differs from what
+#                                       would be generated (CI staleness check)
+# env:   VSOCKGEN  path of a built tools/vsockgen (default: compiled here)
+set -eu
+. "$(dirname "$0")/common.sh"
+
+mode=write
+case "${1:-}" in
+--check) mode=check;;
+"") ;;
+*) echo "usage: $0 [--check]" >&2; exit 2;;
+esac
+
+PATCH_DATE=$(tr -d ' \n' < "$DISTRO_DIR/PATCH_DATE")
+AUTHOR="vsockdump authors"
+FORWARDED="no"
+
+ensure_packages quilt dpkg-dev devscripts build-essential libpcap-dev
+"$DISTRO_DIR/fetch-upstream.sh" >/dev/null 2>"$CACHE/fetch.log" || {
+	cat "$CACHE/fetch.log" >&2; die "fetch-upstream.sh failed"; }
+
+mkdir -p "$WORKDIR"
+tmp=$(mktemp -d "$WORKDIR/mkpatches.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+gen=$tmp/patches
+mkdir -p "$gen"
+
+# --- our test captures, as pcap files -----------------------------------------
+if [ -z "${VSOCKGEN:-}" ]; then
+	VSOCKGEN=$WORKDIR/vsockgen
+	if [ ! -x "$VSOCKGEN" ] || [ "$TOP_SRCDIR/tools/vsockgen.c" -nt "$VSOCKGEN" ]; then
+		cc -O2 -o "$VSOCKGEN" "$TOP_SRCDIR/tools/vsockgen.c" || die "cannot build vsockgen"
+	fi
+fi
+mkdir -p "$tmp/captures"
+for t in "$TOP_SRCDIR"/tests/captures/*.txt; do
+	[ -e "$t" ] || continue
+	n=$(basename "$t" .txt)
+	"$VSOCKGEN" -o "$tmp/captures/$n.pcap" "$t" || die "vsockgen failed on $t"
+done
+
+# our_tests: "name input output options..." lines of tests/TESTLIST
+our_tests() {
+	[ -r "$TOP_SRCDIR/tests/TESTLIST" ] || return 0
+	grep -v -e '^#' -e '^[[:space:]]*$' "$TOP_SRCDIR/tests/TESTLIST"
+}
+# capture_file <input field of TESTLIST>: the pcap file it names (a .txt
+# description is built by vsockgen above, other inputs are used as they are)
+capture_file() {
+	case "$1" in
+	*.txt) printf '%s\n' "$tmp/captures/$(basename "$1" .txt).pcap";;
+	*) printf '%s\n' "$TOP_SRCDIR/tests/captures/$1";;
+	esac
+}
+# expected_file <output field of TESTLIST>
+expected_file() { printf '%s\n' "$TOP_SRCDIR/tests/expected/$1"; }
+# In tcpdump's tests/ directory every file and test name of ours gets this
+# prefix, so that nothing collides with tcpdump's own tests.
+P=vsockdump-
+# tcpdump_input <input field>: the capture's name in tcpdump's tests/
+tcpdump_input() { local n; n=$(basename "$(capture_file "$1")"); printf '%s\n' "$P$n"; }
+
+# linktype_of <capture>: link-layer type of a pcap or pcapng file (as
+# tests/TESTrun reads it)
+linktype_of() {
+	local magic shblen
+	magic=$(od -An -tx4 -N4 "$1" | tr -d ' ')
+	case $magic in
+	a1b2c3d4|a1b23c4d) od -An -tu4 -j20 -N4 "$1" | tr -d ' ';;
+	0a0d0d0a) shblen=$(od -An -tu4 -j4 -N4 "$1" | tr -d ' '); od -An -tu2 -j$((shblen + 8)) -N2 "$1" | tr -d ' ';;
+	*) echo unknown;;
+	esac
+}
+# tcpdump_tests: the lines of our_tests that go into tcpdump's TESTLIST.
+# LINUX_SLL2 captures are left out: tcpdump prints the name of the interface
+# whose index the frame carries, which depends on the machine the suite
+# runs on (our TESTrun runs them in a network namespace of their own).
+tcpdump_tests() {
+	local name input output opts
+	while read -r name input output opts; do
+		[ "$(linktype_of "$(capture_file "$input")")" = 276 ] && continue
+		printf '%s %s %s %s\n' "$name" "$input" "$output" "$opts"
+	done < <(our_tests)
+}
+
+# --- quilt helpers -------------------------------------------------------------
+# The patch header (DEP-3), written by `quilt header -r`.
+dep3() {
+	printf 'Description: %s\n' "$1"
+	shift
+	local l
+	for l in "$@"; do printf ' %s\n' "$l"; done
+	printf 'Author: %s\nForwarded: %s\nLast-Update: %s\n' "$AUTHOR" "$FORWARDED" "$PATCH_DATE"
+}
+q() { $QUILT "$@" >/dev/null; }
+refresh() {
+	q refresh -p ab --no-timestamps --no-index --sort
+	[ -s "$QUILT_PATCHES/$($QUILT top)" ] || die "$($QUILT top) is empty"
+}
+
+# --- the tcpdump series ---------------------------------------------------------
+# gen_tcpdump <debian-version> <output dir>
+gen_tcpdump() {
+	local ver=$1 out=$2 w=$tmp/tcpdump-$1 uver
+	uver=$(upstream_version "$ver")
+	unpack_source tcpdump "$ver" "$w/tree"
+	# Debian's own patches are applied by dpkg-source; forget their quilt state
+	# so that ours starts from the Debian-patched tree.
+	rm -rf "$w/tree/.pc"
+	mkdir -p "$out"
+	export QUILT_PATCHES=$out QUILT_PC=.pc QUILT_NO_DIFF_TIMESTAMPS=1
+	cd "$w/tree"
+
+	# 1. the printer
+	q new 0001-print-vsock-replace-the-vsock-printer.patch
+	q add print-vsock.c netdissect.h
+	cp "$TOP_SRCDIR/print-vsock.c" print-vsock.c
+	grep -q '^extern void vtp_print(' netdissect.h || die "tcpdump $ver: no vtp_print declaration in netdissect.h"
+	sed -i '/^extern void vtp_print(/i extern void vsock_print(netdissect_options *, const u_char *, u_int);' netdissect.h
+	refresh
+	dep3 "Replace the Linux vsock printer" \
+	     "print-vsock.c is replaced by vsockdump's printer, which decodes the" \
+	     "vsockmon and virtio headers completely: SEQPACKET sockets, SHUTDOWN and" \
+	     "EOM/EOR flags by name, the transport-header length, the wire length," \
+	     "credit fields and header inconsistencies.  It also exports vsock_print()," \
+	     "which prints a vsockmon packet found inside another link layer." |
+		q header -r
+
+	# 2. vsock inside Linux cooked captures
+	q new 0002-print-sll-decode-vsock-in-cooked-captures.patch
+	q add print-sll.c
+	grep -q 'LINUX_SLL_P_802_2' print-sll.c || die "tcpdump $ver: print-sll.c anchor missing"
+	awk '
+		/^#define[ \t]+LINUX_SLL_P_802_2[ \t]/ {
+			print
+			print ""
+			print "/* ARPHRD type of a Linux vsock monitor (vsockmon) device */"
+			print "#ifndef ARPHRD_VSOCKMON"
+			print "#define ARPHRD_VSOCKMON\t826"
+			print "#endif"
+			next
+		}
+		/ndo->ndo_ll_hdr_len \+= SLL2?_HDR_LEN;/ && in803 { hdr = $0; sub(/^[ \t]*/, "", hdr) }
+		/^[ \t]*case 803:/ { in803 = 1 }
+		in803 && /^[ \t]*return;/ {
+			print
+			print ""
+			print "\tcase ARPHRD_VSOCKMON:"
+			print "\t\t/*"
+			print "\t\t * This is a packet from a Linux vsock monitor device;"
+			print "\t\t * dissect the vsockmon header and what follows."
+			print "\t\t */"
+			print "\t\t" hdr
+			print "\t\tvsock_print(ndo, p, length);"
+			print "\t\treturn;"
+			in803 = 0; n++
+			next
+		}
+		{ print }
+		END { if (n != 2) exit 1 }
+	' print-sll.c > print-sll.c.new || die "tcpdump $ver: print-sll.c: expected two \"case 803\" blocks"
+	mv print-sll.c.new print-sll.c
+	refresh
+	dep3 "Decode vsock inside Linux cooked captures" \
+	     "On Linux, \"tcpdump -i any\" captures vsockmon devices as LINUX_SLL or" \
+	     "LINUX_SLL2 frames whose ARPHRD type is 826 (ARPHRD_VSOCKMON).  Print the" \
+	     "vsockmon packet they carry with vsock_print(), as is done for radiotap." |
+		q header -r
+
+	# A tcpdump built from patches 1-2, for the expected outputs of patch 5.
+	local b hash
+	hash=$(cat "$out"/0001-*.patch "$out"/0002-*.patch | sha256sum | cut -c1-16)
+	b=$WORKDIR/mkpatches-build/tcpdump-$ver-$hash
+	if [ ! -x "$b/tcpdump" ]; then
+		log "tcpdump $ver: building a patched tcpdump for the expected outputs (cached in $b)"
+		rm -rf "$WORKDIR/mkpatches-build/tcpdump-$ver-"*
+		mkdir -p "$b.tmp"
+		cp -a . "$b.tmp/"
+		(cd "$b.tmp" && rm -rf .pc && ./configure -q >/dev/null &&
+		 make -s -j"$(nproc)" tcpdump >/dev/null 2>"$b.tmp/build.log") ||
+			{ tail -n 30 "$b.tmp/build.log" >&2; die "tcpdump $ver: build failed"; }
+		mv "$b.tmp" "$b"
+	fi
+
+	# 3. man page
+	q new 0003-tcpdump.1-document-vsock-output.patch
+	q add tcpdump.1.in
+	[ "$(grep -c '^\.SH "SEE ALSO"' tcpdump.1.in)" = 1 ] || die "tcpdump $ver: man page anchor missing"
+	awk -v snip="$DISTRO_DIR/tcpdump-vsock.1.in" '
+		/^\.SH "SEE ALSO"/ { while ((getline l < snip) > 0) print l }
+		{ print }' tcpdump.1.in > tcpdump.1.in.new
+	mv tcpdump.1.in.new tcpdump.1.in
+	refresh
+	dep3 "Document the vsock output in the man page" |
+		q header -r
+
+	# 4. our test cases
+	local special_t=0
+	grep -q SPECIAL_t tests/TESTrun && special_t=1
+	q new 0004-tests-add-vsockdump-test-cases.patch
+	q add tests/TESTLIST Makefile.in
+	local name input output opts pcap files=() f
+	while read -r name input output opts; do
+		pcap=$(capture_file "$input")
+		[ -s "$pcap" ] || die "test $name: no capture for $input"
+		[ -s "$(expected_file "$output")" ] || die "test $name: no expected output $output"
+		files+=("tests/$(tcpdump_input "$input").b64" "tests/$P$output")
+		if [ -e "$(expected_file "$output").stderr" ]; then files+=("tests/$P$output.stderr"); fi
+		if grep -q "^$P$name[[:space:]]" tests/TESTLIST; then die "tcpdump $ver: test name $P$name already exists"; fi
+	done < <(tcpdump_tests)
+	if [ ${#files[@]} -gt 0 ]; then
+		mapfile -t files < <(printf '%s\n' "${files[@]}" | sort -u)
+		for f in "${files[@]}"; do
+			[ -e "$f" ] && die "tcpdump $ver: $f already exists upstream"
+			[ -e "${f%.b64}" ] && die "tcpdump $ver: ${f%.b64} already exists upstream"
+			q add "$f"
+		done
+		{
+			echo ""
+			echo "# vsockdump: Linux vsock (vsockmon) captures.  The captures are stored"
+			echo "# base64-encoded as tests/vsockdump-*.pcap.b64; \"make check\" decodes them."
+			echo "# Left out: $(( $(our_tests | wc -l) - $(tcpdump_tests | wc -l) )) LINUX_SLL2 cases, whose output names a local interface."
+			while read -r name input output opts; do
+				if [ "$special_t" = 1 ]; then
+					# Keep the default timestamp format that our expected
+					# outputs use (this TESTrun adds -tttt otherwise).
+					opts="${opts:--n} SPECIAL_t"
+				fi
+				echo "$P$name $(tcpdump_input "$input") $P$output${opts:+ $opts}"
+			done < <(tcpdump_tests)
+		} >> tests/TESTLIST
+		while read -r name input output opts; do
+			base64 -w 76 "$(capture_file "$input")" > "tests/$(tcpdump_input "$input").b64"
+			cp "$(expected_file "$output")" "tests/$P$output"
+			if [ -e "$(expected_file "$output").stderr" ]; then
+				# tcpdump's TESTrun keeps the base name of the file read.
+				sed "s/^reading from file [^,]*,/reading from file $(tcpdump_input "$input"),/" \
+					"$(expected_file "$output").stderr" > "tests/$P$output.stderr"
+			fi
+		done < <(tcpdump_tests)
+	fi
+	grep -q '^check: tcpdump$' Makefile.in || die "tcpdump $ver: Makefile.in check rule missing"
+	awk '
+		/^\trm -rf autom4te.cache tests\/DIFF tests\/NEW$/ {
+			print
+			print "\tfor f in tests/*.pcap.b64; do rm -f \"$${f%.b64}\"; done"
+			next
+		}
+		/^check: tcpdump$/ {
+			print
+			print "\tfor f in $(srcdir)/tests/*.pcap.b64; do \\"
+			print "\t\ttest -e \"$$f\" || continue; \\"
+			print "\t\tbase64 -d \"$$f\" > \"$${f%.b64}\" || exit 1; \\"
+			print "\tdone"
+			next
+		}
+		{ print }' Makefile.in > Makefile.in.new
+	mv Makefile.in.new Makefile.in
+	refresh
+	dep3 "Add vsockdump's vsock test cases" \
+	     "The captures are carried as base64 text (tests/*.pcap.b64), since a" \
+	     "quilt patch cannot carry binary files; \"make check\" decodes them into" \
+	     "tests/*.pcap before running tests/TESTrun, and \"make distclean\"" \
+	     "removes the decoded files." |
+		q header -r
+
+	# 5. expected outputs of tcpdump's own vsock tests, from the patched tcpdump
+	q new 0005-tests-update-vsock-1-expected-outputs.patch
+	local changed=0 newout
+	while read -r name input output opts; do
+		case "$name" in vsock-1|vsock-1-*) ;; *) continue;; esac
+		case "$opts" in *SPECIAL_t*) opts=${opts% SPECIAL_t};; *) [ "$special_t" = 1 ] && opts="$opts -tttt";; esac
+		newout=$w/$output
+		# shellcheck disable=SC2086  # options are words, as in TESTrun
+		TZ=GMT0 "$b/tcpdump" -# -n -r "tests/$input" $opts > "$newout" 2>/dev/null ||
+			die "tcpdump $ver: patched tcpdump failed on $name"
+		if ! cmp -s "$newout" "tests/$output"; then
+			# The description of this patch says that only the flags
+			# change: keep it true, or stop for a human to review.
+			if ! cmp -s <(sed -E 's/flags (\[[^]]*\]|[0-9a-f]+)/flags F/g' "tests/$output") \
+			            <(sed -E 's/flags (\[[^]]*\]|[0-9a-f]+)/flags F/g' "$newout"); then
+				diff -u "tests/$output" "$newout" | head -n 40 >&2
+				die "tcpdump $ver: $output changes beyond the flags: review the differences and update patch 0005's description in distro/mkpatches.sh"
+			fi
+			q add "tests/$output"
+			cp "$newout" "tests/$output"
+			changed=1
+		fi
+	done < <(grep -v -e '^#' -e '^[[:space:]]*$' tests/TESTLIST)
+	if [ "$changed" = 1 ]; then
+		refresh
+		local stats
+		stats=$(awk '/^\+\+\+ b\// { f = substr($2, 3) } /^-/ && !/^---/ { n[f]++ }
+			END { for (f in n) printf "%s %d\n", f, n[f] }' "$QUILT_PATCHES/$($QUILT top)" | sort |
+			awk '{ printf "%s%s: %d lines", sep, $1, $2; sep = ", " }')
+		dep3 "Update the expected outputs of tcpdump's own vsock tests" \
+		     "The new printer prints the virtio flags by name (\"flags [none]\"," \
+		     "\"flags [RCV, SEND]\") where the old one printed bare hex; nothing else" \
+		     "in these outputs changes.  Regenerated with the patched tcpdump." \
+		     "Changed: $stats." |
+			q header -r
+	else
+		q delete -r
+	fi
+
+	# Check: the series applies with neither fuzz nor offset.
+	q pop -a
+	local pushlog=$w/push.log
+	$QUILT push -a > "$pushlog" 2>&1 || { cat "$pushlog" >&2; die "tcpdump $ver: quilt push -a failed"; }
+	if grep -Ei 'fuzz|offset' "$pushlog" >&2; then die "tcpdump $ver: fuzz or offset"; fi
+	cd "$TOP_SRCDIR"
+	write_series "$out" tcpdump "$ver"
+	unset QUILT_PATCHES QUILT_PC
+}
+
+# --- the libpcap series ----------------------------------------------------------
+# Nothing yet: libpcap 1.10 already maps ARPHRD_VSOCKMON to DLT_VSOCK and
+# passes the ARPHRD type through in LINUX_SLL/SLL2 headers.  The capture
+# module and the filter primitives add their patches here.
+gen_libpcap() {
+	local ver=$1 out=$2 w=$tmp/libpcap-$1
+	unpack_source libpcap "$ver" "$w/tree"
+	rm -rf "$w/tree/.pc"
+	mkdir -p "$out"
+	: > "$out/series"
+	write_series "$out" libpcap "$ver"
+}
+
+# write_series <dir> <pkg> <debver>: series file with a header comment
+write_series() {
+	local dir=$1 names
+	names=$(grep -v '^#' "$dir/series" 2>/dev/null || true)
+	{
+		echo "# vsockdump patch series for $2, made against Debian's $2 $3."
+		echo "# Generated by distro/mkpatches.sh (make patches): do not edit."
+		[ -n "$names" ] && printf '%s\n' "$names"
+		[ -n "$names" ] || echo "# (no patches needed yet)"
+	} > "$dir/series.new"
+	mv "$dir/series.new" "$dir/series"
+}
+
+for pkg in tcpdump libpcap; do
+	base=$(pkg_version bookworm "$pkg")
+	pkg_available bookworm "$pkg" || die "bookworm $pkg $base is not available: $(pkg_status bookworm "$pkg")"
+	log "$pkg: series against bookworm $base"
+	"gen_$pkg" "$base" "$gen/$pkg"
+	while read -r dist _ ver; do
+		[ "$dist" = bookworm ] && continue
+		[ "$ver" = "$base" ] && continue
+		[ -d "$gen/$pkg/$ver" ] && continue
+		if ! pkg_available "$dist" "$pkg"; then
+			log "$pkg $ver ($dist): UNAVAILABLE, no variant made ($(pkg_status "$dist" "$pkg"))"
+			continue
+		fi
+		log "$pkg: series against $dist $ver"
+		"gen_$pkg" "$ver" "$tmp/variant-$pkg-$ver"
+		# Only the series line of the header names the version.
+		if diff -q <(grep -v '^#' "$tmp/variant-$pkg-$ver/series") <(grep -v '^#' "$gen/$pkg/series") >/dev/null &&
+		   (cd "$tmp/variant-$pkg-$ver" && for p in $(grep -v '^#' series); do cmp -s "$p" "$gen/$pkg/$p" || exit 1; done); then
+			log "$pkg $ver: the bookworm series applies as is"
+		else
+			log "$pkg $ver: needs its own variant series ($pkg/$ver/)"
+			mv "$tmp/variant-$pkg-$ver" "$gen/$pkg/$ver"
+		fi
+	done < <(dists_conf_lines "" "$pkg")
+done
+
+if [ "$mode" = check ]; then
+	if diff -r "$gen" "$TOP_SRCDIR/patches" > "$tmp/stale.diff"; then
+		echo "patches/ is up to date"
+		exit 0
+	fi
+	head -n 60 "$tmp/stale.diff"
+	echo "error: patches/ is stale: run \"make patches\" and commit the result" >&2
+	exit 1
+fi
+rm -rf "$TOP_SRCDIR/patches.new"
+cp -a "$gen" "$TOP_SRCDIR/patches.new"
+rm -rf "$TOP_SRCDIR/patches"
+mv "$TOP_SRCDIR/patches.new" "$TOP_SRCDIR/patches"
+echo "patches/ written:"
+(cd "$TOP_SRCDIR" && find patches -type f | sort | sed 's/^/  /')

@@ -1,0 +1,141 @@
+#!/bin/sh
+# Copyright (c) 2026 The vsockdump authors
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# Checks the results of a live run (boot.sh's RESULTDIR) against the
+# traffic generator's log, and ends with "N passed, N failed".
+#
+# Usage: check.sh [-v] RESULTDIR
+#	-v	print passing checks too
+# Environment:
+#	LIVE_FLOWS	vsock-pcap-flows (built with cc into a temporary
+#			directory if unset)
+#	LIVE_HOST_VSOCKDUMP  a vsockdump to decode each pcap on the host
+#			and compare with vsock-pcap-flows and with the VM's
+#			decoding (NAME.vm-decode.txt) (optional)
+#	LIVE_TSHARK	tshark (default tshark if installed; empty: skip)
+#
+# Checks, per capture of phase 1 (NAME.pcap): DLT_VSOCK; every packet's
+# headers consistent and fully captured; every packet belongs to a
+# logged connection; per connection: REQUEST/RESPONSE, socket type,
+# payload bytes and FNV hash per direction as sent, RW packets split at
+# 64 KiB, SEQPACKET EOM on the last piece only, SHUTDOWN flags in the
+# order the client shut down, RST; per refused connect: REQUEST then RST;
+# the pcap holds as many packets as vsockmon0 counted; the capture's
+# "captured" and "received by filter" lines add up with its drops.
+# With LIVE_HOST_VSOCKDUMP and tshark: both agree with vsock-pcap-flows
+# on every packet, and vsockdump's -v decoding of each phase 1 pcap is
+# the same in the VM as on the host.
+# Per burst capture (burst-NAME.pcap): the same counts, the data when
+# nothing was dropped, and an "info" line of figures.
+# Once: the generator's log is clean and self-consistent.
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+verbose=0
+if [ "${1:-}" = -v ]; then
+	verbose=1
+	shift
+fi
+res=${1:?usage: check.sh [-v] RESULTDIR}
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/live-check.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT INT TERM
+
+flows=${LIVE_FLOWS:-}
+if [ -z "$flows" ]; then
+	flows=$tmp/vsock-pcap-flows
+	${CC:-cc} -O2 -o "$flows" "$here/vsock-pcap-flows.c" || exit 1
+fi
+
+tshark=${LIVE_TSHARK-tshark}
+if [ -n "$tshark" ] && ! command -v "$tshark" >/dev/null 2>&1; then
+	echo "info: no tshark, its cross-check is skipped"
+	tshark=
+fi
+
+total_pass=0
+total_fail=0
+
+tshark_fields() {
+	"$tshark" -n -r "$1" -T fields -E separator='|' \
+	    -e frame.number -e frame.len -e frame.cap_len \
+	    -e vsock.src_cid -e vsock.dst_cid -e vsock.src_port \
+	    -e vsock.dst_port -e vsock.op -e vsock.virtio.len \
+	    -e vsock.virtio.type -e vsock.virtio.op -e vsock.virtio.flags \
+	    2>/dev/null
+}
+
+# same NAME: vsockdump in the VM and on the host decode NAME.pcap alike.
+same_decode() {
+	vm=$res/$1.vm-decode.txt
+	[ -f "$vm" ] && [ -n "${LIVE_HOST_VSOCKDUMP:-}" ] || return 0
+	"$LIVE_HOST_VSOCKDUMP" -t -n -v -r "$res/$1.pcap" >"$tmp/host" 2>/dev/null
+	if cmp -s "$vm" "$tmp/host"; then
+		total_pass=$((total_pass + 1))
+		[ "$verbose" = 1 ] && echo "ok   $1: vsockdump -t -n -v" \
+		    "decodes the pcap identically in the VM and on the host"
+	else
+		total_fail=$((total_fail + 1))
+		echo "FAIL $1: vsockdump -t -n -v decodes the pcap" \
+		    "identically in the VM and on the host" \
+		    "($(diff "$vm" "$tmp/host" | grep -c '^[<>]') lines differ)"
+	fi
+}
+
+# run_awk CAP PHASE STEP LOG [PCAP STDERR]
+run_awk() {
+	cap=$1 phase=$2 step=$3 log=$4 pcap=${5:-} err=${6:-}
+	{
+		sed 's/^/L /' "$log" 2>/dev/null
+		if [ -n "$pcap" ]; then
+			"$flows" "$pcap" | sed 's/^/P /'
+			sed 's/^/S /' "$res/stats.txt" 2>/dev/null
+			sed 's/^/E /' "$err" 2>/dev/null
+			if [ -n "${LIVE_HOST_VSOCKDUMP:-}" ]; then
+				"$LIVE_HOST_VSOCKDUMP" -t -n -r "$pcap" \
+				    2>/dev/null | sed 's/^/D /'
+			fi
+			if [ -n "$tshark" ]; then
+				tshark_fields "$pcap" | sed 's/^/T /'
+			fi
+		fi
+	} | awk -v cap="$cap" -v phase="$phase" -v step="$step" \
+	    -v verbose="$verbose" -f "$here/check.awk" >"$tmp/out"
+	grep -v '^result ' "$tmp/out"
+	set -- $(sed -n 's/^result //p' "$tmp/out")
+	total_pass=$((total_pass + ${1:-0}))
+	total_fail=$((total_fail + ${2:-1}))
+}
+
+if [ ! -s "$res/traffic.log" ]; then
+	echo "FAIL log: no traffic.log in $res"
+	total_fail=$((total_fail + 1))
+else
+	run_awk log log - "$res/traffic.log"
+fi
+
+ncap=0
+for pcap in "$res"/*.pcap; do
+	[ -e "$pcap" ] || continue
+	name=$(basename "$pcap" .pcap)
+	case $name in
+	burst-*)
+		run_awk "$name" burst "$name" "$res/$name.log" "$pcap" \
+		    "$res/$name.stderr"
+		;;
+	*)
+		ncap=$((ncap + 1))
+		run_awk "$name" functional functional "$res/traffic.log" \
+		    "$pcap" "$res/$name.stderr"
+		same_decode "$name"
+		;;
+	esac
+done
+if [ "$ncap" -eq 0 ]; then
+	echo "FAIL: no capture in $res"
+	total_fail=$((total_fail + 1))
+fi
+
+echo "$total_pass passed, $total_fail failed"
+[ "$total_fail" -eq 0 ]

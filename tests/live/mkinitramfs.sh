@@ -1,0 +1,145 @@
+#!/bin/sh
+# Copyright (c) 2026 The vsockdump authors
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# Builds the live-test initramfs (cpio newc, gzip): busybox-static with
+# its applets, the vsock modules and their dependencies from the
+# unpacked kernel package, our programs, /init and a scenario script.
+#
+# Usage: mkinitramfs.sh OUTPUT.cpio.gz
+# Environment:
+#	LIVE_KROOT, LIVE_KVER	unpacked kernel package (fetch-kernel.sh)
+#	LIVE_TRAFFIC		vsock-traffic, static (required)
+#	LIVE_VSOCKDUMP		vsockdump (optional; dynamic ones get their
+#				libraries copied along)
+#	LIVE_TCPDUMP		tcpdump (default /usr/bin/tcpdump if present;
+#				"none" for no tcpdump)
+#	LIVE_TCPDUMP_PATCHED	a second tcpdump, as /bin/tcpdump-patched
+#	LIVE_SCENARIO		scenario script (default scenarios/capture.sh)
+#	LIVE_EXTRA_BINS		more programs to copy into /bin
+#	LIVE_TRAFFIC_ARGS LIVE_BURST_ARGS LIVE_IFACE LIVE_CAPTURES LIVE_FUNC_ARGS
+#	LIVE_NO_BURST LIVE_GUEST_TIMEOUT LIVE_CAPCMD_*
+#				written to /etc/live/env for the scenario
+#				(see scenarios/capture.sh)
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+out=${1:?usage: mkinitramfs.sh OUTPUT.cpio.gz}
+: "${LIVE_KROOT:?}" "${LIVE_KVER:?}" "${LIVE_TRAFFIC:?}"
+scenario=${LIVE_SCENARIO:-$here/scenarios/capture.sh}
+tcpdump=${LIVE_TCPDUMP:-}
+if [ -z "$tcpdump" ] && [ -x /usr/bin/tcpdump ]; then
+	tcpdump=/usr/bin/tcpdump
+fi
+[ "$tcpdump" = none ] && tcpdump=
+# Load order: each module after what it depends on.
+MODULES="vsock vmw_vsock_virtio_transport_common vsock_loopback vsockmon"
+
+log() {
+	echo "mkinitramfs: $*" >&2
+}
+
+root=$(mktemp -d "${TMPDIR:-/tmp}/live-initramfs.XXXXXX")
+trap 'rm -rf "$root"' EXIT INT TERM
+mkdir -p "$root/bin" "$root/dev" "$root/proc" "$root/sys" "$root/tmp" \
+    "$root/out" "$root/etc/live" "$root/lib/modules" "$root/root"
+
+# busybox and its applets.
+cp /bin/busybox "$root/bin/busybox"
+for a in $(/bin/busybox --list); do
+	[ -e "$root/bin/$a" ] || ln -s busybox "$root/bin/$a"
+done
+ln -s bin "$root/sbin"
+mkdir -p "$root/usr"
+ln -s ../bin "$root/usr/bin"
+ln -s ../bin "$root/usr/sbin"
+
+# Modules, dependencies first, as modules.dep lists them.
+moddir=$LIVE_KROOT/lib/modules/$LIVE_KVER
+loaded=
+add_module() {
+	# dash, bash and busybox sh all have "local"; the recursion needs it.
+	local name line path deps d dn
+	name=$1
+	case " $loaded " in *" $name "*) return 0 ;; esac
+	line=$(grep -E "(^|/)$name\.ko(\.[a-z]+)?:" "$moddir/modules.dep" |
+	    head -n 1) || true
+	if [ -z "$line" ]; then
+		log "module $name not in modules.dep"
+		exit 1
+	fi
+	path=${line%%:*}
+	deps=${line#*:}
+	for d in $deps; do
+		dn=$(basename "$d")
+		add_module "${dn%%.ko*}"
+	done
+	case "$path" in
+	*.ko)	cp "$moddir/$path" "$root/lib/modules/$name.ko" ;;
+	*.ko.xz) xz -dc "$moddir/$path" >"$root/lib/modules/$name.ko" ;;
+	*.ko.zst) zstd -dcq "$moddir/$path" >"$root/lib/modules/$name.ko" ;;
+	*.ko.gz) gzip -dc "$moddir/$path" >"$root/lib/modules/$name.ko" ;;
+	*)	log "unknown module file $path"; exit 1 ;;
+	esac
+	loaded="$loaded $name"
+	echo "$name" >>"$root/etc/live/modules"
+}
+for m in $MODULES; do
+	add_module "$m"
+done
+
+# A program, with the shared libraries ldd lists for it (if any), at
+# the same paths as on the host.
+add_program() {
+	src=$1
+	name=${2:-$(basename "$1")}
+	cp -L "$src" "$root/bin/$name"
+	if ! ldd "$src" >/dev/null 2>&1; then
+		return 0	# static
+	fi
+	for lib in $(ldd "$src" | awk '
+	    $2 == "=>" && $3 ~ /^\// { print $3 }
+	    $1 ~ /^\// { print $1 }'); do
+		mkdir -p "$root$(dirname "$lib")"
+		[ -e "$root$lib" ] || cp -L "$lib" "$root$lib"
+	done
+	log "$name is dynamic: copied its libraries"
+}
+add_program "$LIVE_TRAFFIC" vsock-traffic
+if [ -n "${LIVE_VSOCKDUMP:-}" ]; then
+	add_program "$LIVE_VSOCKDUMP" vsockdump
+fi
+if [ -n "$tcpdump" ]; then
+	add_program "$tcpdump" tcpdump
+fi
+if [ -n "${LIVE_TCPDUMP_PATCHED:-}" ]; then
+	add_program "$LIVE_TCPDUMP_PATCHED" tcpdump-patched
+fi
+for p in ${LIVE_EXTRA_BINS:-}; do
+	add_program "$p"
+done
+# usrmerge: dynamic programs find their loader under /lib64.
+if [ -d "$root/usr/lib" ] || [ -d "$root/usr/lib64" ]; then
+	log "unexpected /usr/lib in the initramfs"
+fi
+
+# Users, for programs that look up root or drop privileges.
+printf 'root:x:0:0:root:/root:/bin/sh\ntcpdump:x:104:110::/nonexistent:/bin/false\n' \
+    >"$root/etc/passwd"
+printf 'root:x:0:\ntcpdump:x:110:\n' >"$root/etc/group"
+
+cp "$here/init" "$root/init"
+chmod 755 "$root/init"
+cp "$scenario" "$root/etc/live/scenario.sh"
+for v in LIVE_TRAFFIC_ARGS LIVE_BURST_ARGS LIVE_IFACE LIVE_CAPTURES \
+    LIVE_FUNC_ARGS \
+    LIVE_NO_BURST LIVE_GUEST_TIMEOUT \
+    $(env | sed -n 's/^\(LIVE_CAPCMD_[A-Za-z0-9_]*\)=.*/\1/p'); do
+	eval "isset=\${$v+x} val=\${$v:-}"
+	[ -n "$isset" ] || continue
+	printf "%s='%s'\n" "$v" "$(printf '%s' "$val" | sed "s/'/'\\\\''/g")"
+done >"$root/etc/live/env"
+
+(cd "$root" && find . -print | LC_ALL=C sort | cpio -o -H newc --quiet) |
+    gzip -1 >"$out"
+log "$(du -k "$out" | cut -f1) KiB in $out"

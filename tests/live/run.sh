@@ -1,0 +1,127 @@
+#!/bin/sh
+# Copyright (c) 2026 The vsockdump authors
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# The whole live test in one command: fetch Debian's kernel (cached),
+# build our programs and the initramfs, boot it under qemu, check the
+# results.  Prints the time of each step and ends with the checker's
+# "N passed, N failed"; exits non-zero if any check failed.
+#
+# Usage: tests/live/run.sh [-v]	(-v: list passing checks too)
+#
+# Environment (all optional):
+#	LIVE_CACHE	download cache (default
+#			${XDG_CACHE_HOME:-$HOME/.cache}/vsockdump-live)
+#	LIVE_WORK	work directory, wiped first (default
+#			${TMPDIR:-/tmp}/vsockdump-live); results in
+#			$LIVE_WORK/results
+#	LIVE_VSOCKDUMP	a vsockdump to use instead of building one;
+#			"none" for no vsockdump
+#	LIVE_TCPDUMP	tcpdump for the VM (default /usr/bin/tcpdump;
+#			"none" for none)
+#	LIVE_TCPDUMP_PATCHED  a second (patched) tcpdump, captured as
+#			"patched"
+#	LIVE_SCENARIO, LIVE_TRAFFIC_ARGS, LIVE_BURST_ARGS, LIVE_CAPTURES,
+#	LIVE_CAPCMD_<name>, LIVE_NO_BURST: see mkinitramfs.sh and
+#			scenarios/capture.sh
+#	LIVE_TIMEOUT	qemu's hard timeout in seconds (default 150)
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+verbose=
+[ "${1:-}" = -v ] && verbose=-v
+LIVE_WORK=${LIVE_WORK:-${TMPDIR:-/tmp}/vsockdump-live}
+export LIVE_WORK
+
+now() {
+	date +%s.%N
+}
+
+elapsed() {
+	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'
+}
+
+die() {
+	echo "live: $*" >&2
+	echo "0 passed, 1 failed"
+	exit 1
+}
+
+t_start=$(now)
+rm -rf "$LIVE_WORK"
+mkdir -p "$LIVE_WORK" || die "cannot make $LIVE_WORK"
+
+t0=$(now)
+kenv=$(sh "$here/fetch-kernel.sh") || die "fetching the kernel failed"
+eval "$kenv"
+t_fetch=$(elapsed "$t0" "$(now)")
+echo "live: kernel $LIVE_KVER ready in ${t_fetch} s"
+
+t0=$(now)
+# The build's own dependencies (compiler, autotools, libpcap-dev,
+# tcpdump, tshark), installed only if missing.
+if [ -f "$here/../../tools/install-deps.sh" ]; then
+	sh "$here/../../tools/install-deps.sh" ||
+	    echo "live: installing the build dependencies failed" >&2
+fi
+want_vd=${LIVE_VSOCKDUMP:-}
+[ -n "$want_vd" ] && export LIVE_NO_VSOCKDUMP=1
+benv=$(sh "$here/build-static.sh" "$LIVE_WORK/build") ||
+    die "building the test programs failed"
+eval "$benv"
+case $want_vd in
+none)	LIVE_VSOCKDUMP= LIVE_VSOCKDUMP_KIND=none ;;
+"")	;;
+*)	LIVE_VSOCKDUMP=$want_vd LIVE_VSOCKDUMP_KIND=given ;;
+esac
+t_build=$(elapsed "$t0" "$(now)")
+echo "live: programs built in ${t_build} s (vsockdump: $LIVE_VSOCKDUMP_KIND)"
+
+t0=$(now)
+export LIVE_KROOT LIVE_KVER LIVE_TRAFFIC LIVE_VSOCKDUMP
+sh "$here/mkinitramfs.sh" "$LIVE_WORK/initramfs.cpio.gz" ||
+    die "building the initramfs failed"
+t_initramfs=$(elapsed "$t0" "$(now)")
+echo "live: initramfs built in ${t_initramfs} s"
+
+t0=$(now)
+res=$LIVE_WORK/results
+boot_ok=yes
+sh "$here/boot.sh" "$LIVE_VMLINUZ" "$LIVE_WORK/initramfs.cpio.gz" "$res" ||
+    boot_ok=no
+t_boot=$(elapsed "$t0" "$(now)")
+echo "live: VM ran in ${t_boot} s (boot, scenario, results out)"
+if [ -f "$res/init.log" ]; then
+	sed 's/^/live: guest: /' "$res/init.log"
+fi
+[ -f "$res/scenario.log" ] && sed 's/^/live: scenario: /' "$res/scenario.log"
+for f in "$res"/*.stderr; do
+	[ -e "$f" ] || continue
+	case $f in *traffic.stderr|*vm-decode.stderr) continue ;; esac
+	echo "live: $(basename "$f" .stderr):" \
+	    "$(grep -E 'captured|received|dropped' "$f" | tr '\n' ' ')"
+done
+
+t0=$(now)
+if [ "$boot_ok" = yes ]; then
+	LIVE_FLOWS=${LIVE_FLOWS:-$LIVE_WORK/build/vsock-pcap-flows}
+	export LIVE_FLOWS
+	if [ -z "${LIVE_HOST_VSOCKDUMP+x}" ] && [ -n "$LIVE_VSOCKDUMP" ]; then
+		LIVE_HOST_VSOCKDUMP=$LIVE_VSOCKDUMP
+	fi
+	export LIVE_HOST_VSOCKDUMP
+	sh "$here/check.sh" $verbose "$res" >"$LIVE_WORK/check.out" 2>&1
+	check_status=$?
+else
+	echo "0 passed, 1 failed" >"$LIVE_WORK/check.out"
+	check_status=1
+fi
+t_check=$(elapsed "$t0" "$(now)")
+echo "live: checked in ${t_check} s"
+echo "live: timings: fetch ${t_fetch} s, build ${t_build} s," \
+    "initramfs ${t_initramfs} s, VM ${t_boot} s, check ${t_check} s," \
+    "whole run $(elapsed "$t_start" "$(now)") s"
+echo "live: results in $res"
+grep -v ' passed, .* failed$' "$LIVE_WORK/check.out"
+tail -n 1 "$LIVE_WORK/check.out"
+exit "$check_status"

@@ -1,0 +1,169 @@
+#!/bin/sh
+# Copyright (c) 2026 The vsockdump authors
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# Live scenario "capture", run by /init inside the VM.
+#
+# Phase 1 (functional): every capture program present listens on
+# vsockmon0 at once, each writing NAME.pcap, while vsock-traffic runs
+# its STREAM, SEQPACKET and refused-connect plan; the captures are
+# stopped with SIGINT as soon as the traffic ends.
+# Phase 2 (burst benchmark): for each capture program alone, the same
+# burst of small messages, captured into burst-NAME.pcap.
+#
+# Capture programs, by name (those whose binary is in the initramfs):
+#	stock	tcpdump (Debian's, or whatever LIVE_TCPDUMP gave)
+#	patched	tcpdump-patched (LIVE_TCPDUMP_PATCHED)
+#	vd	vsockdump
+# LIVE_CAPTURES overrides the list; LIVE_CAPCMD_<name> the command
+# (it gets "-i IFACE -w FILE" appended).
+#
+# Results in $1 (default /out):
+#	traffic.log, traffic.stderr, traffic.rc	phase 1's generator
+#	NAME.pcap, NAME.stderr, NAME.rc		phase 1's captures
+#	burst-NAME.log, burst-NAME.traffic-rc	phase 2's generator
+#	burst-NAME.pcap, burst-NAME.stderr, burst-NAME.rc
+#	NAME.vm-decode.txt	vsockdump -t -n -v -r NAME.pcap, in the VM
+#	stats.txt	vsockmon0's packet counters at each step
+#	versions.txt	kernel and program versions
+#
+# Environment (from /etc/live/env): LIVE_TRAFFIC_ARGS (extra arguments
+# of vsock-traffic in phase 1), LIVE_FUNC_ARGS (extra capture options
+# of phase 1, default "-B 32768"), LIVE_BURST_ARGS (of the burst,
+# default "-n 5000 -s 64"), LIVE_IFACE (default vsockmon0),
+# LIVE_NO_BURST=1.
+out=${1:-/out}
+iface=${LIVE_IFACE:-vsockmon0}
+mkdir -p "$out"
+
+uptime_s() {
+	cut -d' ' -f1 /proc/uptime
+}
+
+# One line of stats.txt: a step name and vsockmon0's counters.
+counters() {
+	d=/sys/class/net/$iface/statistics
+	echo "$1 rx_packets=$(cat "$d/rx_packets" 2>/dev/null)" \
+	    "tx_packets=$(cat "$d/tx_packets" 2>/dev/null)" \
+	    "uptime=$(uptime_s)" >>"$out/stats.txt"
+}
+
+capcmd() {
+	eval "c=\${LIVE_CAPCMD_$1:-}"
+	if [ -n "$c" ]; then
+		echo "$c"
+		return
+	fi
+	case $1 in
+	stock)	echo "tcpdump -Z root --immediate-mode" ;;
+	patched) echo "tcpdump-patched -Z root --immediate-mode" ;;
+	vd)	echo "vsockdump --immediate-mode" ;;
+	*)	echo "$1" ;;
+	esac
+}
+
+if [ -z "${LIVE_CAPTURES:-}" ]; then
+	LIVE_CAPTURES=
+	command -v tcpdump >/dev/null && LIVE_CAPTURES="stock"
+	command -v tcpdump-patched >/dev/null &&
+	    LIVE_CAPTURES="$LIVE_CAPTURES patched"
+	command -v vsockdump >/dev/null && LIVE_CAPTURES="$LIVE_CAPTURES vd"
+fi
+
+{
+	echo "kernel $(uname -r)"
+	for name in $LIVE_CAPTURES; do
+		set -- $(capcmd "$name")
+		echo "$name: $*"
+		"$1" --version 2>&1 | head -n 2
+	done
+} >"$out/versions.txt"
+
+# The shell variable holding the pid of capture FILEBASE.
+pidvar() {
+	echo "pid_$1" | tr -c 'A-Za-z0-9_\n' _
+}
+
+# start FILEBASE NAME [ARGS]: starts capture NAME writing FILEBASE.pcap.
+start() {
+	f=$1
+	c=$(capcmd "$2")
+	shift 2
+	# shellcheck disable=SC2086
+	$c "$@" -i "$iface" -w "$out/$f.pcap" 2>"$out/$f.stderr" &
+	eval "$(pidvar "$f")=$!"
+}
+
+# waitlisten FILEBASE: until the capture says it listens (at most 20 s).
+waitlisten() {
+	eval "p=\$$(pidvar "$1")"
+	n=0
+	while ! grep -q "listening on" "$out/$1.stderr" 2>/dev/null; do
+		if ! kill -0 "$p" 2>/dev/null; then
+			echo "capture $1 exited before listening"
+			return 1
+		fi
+		n=$((n + 1))
+		if [ "$n" -gt 200 ]; then
+			echo "capture $1 not listening after 20 s"
+			return 1
+		fi
+		usleep 100000
+	done
+}
+
+# stop FILEBASE: SIGINT, then its exit status into FILEBASE.rc.
+stop() {
+	eval "p=\$$(pidvar "$1")"
+	kill -INT "$p" 2>/dev/null
+	wait "$p"
+	echo $? >"$out/$1.rc"
+}
+
+# Phase 1.
+: >"$out/stats.txt"
+# A buffer large enough for all of phase 1, so that only a loss at stop
+# can make a capture miss packets; phase 2 uses the default buffer.
+for name in $LIVE_CAPTURES; do
+	# shellcheck disable=SC2086
+	start "$name" "$name" ${LIVE_FUNC_ARGS--B 32768}
+done
+for name in $LIVE_CAPTURES; do
+	waitlisten "$name"
+done
+counters "functional-start"
+# shellcheck disable=SC2086
+vsock-traffic ${LIVE_TRAFFIC_ARGS:-} stream seqpacket refused \
+    >"$out/traffic.log" 2>"$out/traffic.stderr"
+echo $? >"$out/traffic.rc"
+counters "functional-stop"
+for name in $LIVE_CAPTURES; do
+	stop "$name"
+done
+counters "functional-stopped"
+# Decoded in the VM too, for the host to compare.
+if command -v vsockdump >/dev/null; then
+	for name in $LIVE_CAPTURES; do
+		vsockdump -t -n -v -r "$out/$name.pcap" \
+		    >"$out/$name.vm-decode.txt" 2>"$out/$name.vm-decode.stderr"
+	done
+fi
+echo "phase 1: traffic status $(cat "$out/traffic.rc"), captures:" \
+    "$LIVE_CAPTURES"
+
+# Phase 2.
+[ "${LIVE_NO_BURST:-0}" = 1 ] && exit 0
+for name in $LIVE_CAPTURES; do
+	start "burst-$name" "$name"
+	waitlisten "burst-$name"
+	counters "burst-$name-start"
+	# shellcheck disable=SC2086
+	vsock-traffic ${LIVE_BURST_ARGS:--n 5000 -s 64} burst \
+	    >"$out/burst-$name.log" 2>>"$out/traffic.stderr"
+	echo $? >"$out/burst-$name.traffic-rc"
+	counters "burst-$name-stop"
+	stop "burst-$name"
+	counters "burst-$name-stopped"
+	echo "phase 2: burst under $name done"
+done
+exit 0

@@ -1,0 +1,781 @@
+/*
+ * Copyright (c) 2026 The vsockdump authors
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions
+ * are met:
+ * 1. Redistributions of source code must retain the above copyright
+ *    notice, this list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright
+ *    notice, this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its
+ *    contributors may be used to endorse or promote products derived from
+ *    this software without specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS
+ * "AS IS" AND ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT
+ * LIMITED TO, THE IMPLIED WARRANTIES OF MERCHANTABILITY AND FITNESS FOR
+ * A PARTICULAR PURPOSE ARE DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT
+ * HOLDER OR CONTRIBUTORS BE LIABLE FOR ANY DIRECT, INDIRECT, INCIDENTAL,
+ * SPECIAL, EXEMPLARY, OR CONSEQUENTIAL DAMAGES (INCLUDING, BUT NOT
+ * LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR SERVICES; LOSS OF USE,
+ * DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER CAUSED AND ON ANY
+ * THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY, OR TORT
+ * (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+/*
+ * vsock-traffic: known AF_VSOCK traffic for the live capture test.
+ *
+ * Both ends run here: the client in the main process, one forked server
+ * per socket type.  Every connection carries exactly one message of a
+ * planned size, client to server, optionally echoed back, then the
+ * client shuts down both directions (SHUT_WR first or SHUT_RD first,
+ * alternating) and both sides close.  One connection per message keeps
+ * every message on its own port pair, so a capture can be checked
+ * against the log message by message.  The server tells the client over
+ * a pipe when it has closed, so connections never overlap.
+ *
+ * Everything done is logged on stdout, one line per event, as
+ * "event key=value ...":
+ *
+ *	listen type=T addr=CID.PORT
+ *	connect type=T conn=N src=CID.PORT dst=CID.PORT echo=0|1
+ *	accept type=T conn=N src=CID.PORT dst=CID.PORT
+ *	send type=T conn=N src=CID.PORT dst=CID.PORT bytes=B fnv=H [noop=1]
+ *	recv type=T conn=N src=CID.PORT dst=CID.PORT bytes=B fnv=H
+ *	shutdown type=T conn=N src=CID.PORT dst=CID.PORT how=wr|rd
+ *	close type=T conn=N src=CID.PORT dst=CID.PORT
+ *	refused type=T src=CID.PORT dst=CID.PORT errno=NAME
+ *	burst type=T conn=N src=CID.PORT dst=CID.PORT count=N size=S
+ *	    bytes=B fnv=H seconds=S rate=R
+ *	error what=TEXT errno=NAME
+ *	done status=0|1
+ *
+ * src and dst of send and recv are those of the data on the wire (recv:
+ * src is the peer).  fnv is the 32-bit FNV-1a hash of the bytes, in hex.
+ * A zero-byte STREAM send puts nothing on the wire: it is logged with
+ * noop=1.
+ */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <linux/vm_sockets.h>
+
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAXMSG		200000
+#define NSIZES_MAX	32
+#define RCVTIMEO_SEC	30
+#define ALARM_SEC	300
+
+struct plan {
+	int		 type;		/* SOCK_STREAM or SOCK_SEQPACKET */
+	unsigned int	 conn;		/* connection number, from 1 */
+	size_t		 size;		/* message size */
+	int		 echo;		/* server echoes the message */
+	int		 wrfirst;	/* client: SHUT_WR before SHUT_RD */
+};
+
+static unsigned int	 cid = VMADDR_CID_LOCAL;
+static unsigned int	 baseport = 5000;
+static size_t		 sizes[NSIZES_MAX] = {
+	0, 1, 100, 4096, 65536, 70000, 200000
+};
+static int		 nsizes = 7;
+static unsigned long	 burstcount = 5000;
+static size_t		 burstsize = 64;
+static int		 bursttype = SOCK_STREAM;
+static int		 failed;
+
+static unsigned char	 txbuf[MAXMSG + 1];
+static unsigned char	 rxbuf[MAXMSG + 1];
+
+static const char *
+typename(int type)
+{
+	return (type == SOCK_STREAM ? "stream" : "seqpacket");
+}
+
+static const char *
+errname(int e)
+{
+	switch (e) {
+	case 0:			return ("0");
+	case ECONNRESET:	return ("ECONNRESET");
+	case ECONNREFUSED:	return ("ECONNREFUSED");
+	case ETIMEDOUT:		return ("ETIMEDOUT");
+	case EAGAIN:		return ("EAGAIN");
+	case EINTR:		return ("EINTR");
+	case EPIPE:		return ("EPIPE");
+	case ENOTCONN:		return ("ENOTCONN");
+	case EMSGSIZE:		return ("EMSGSIZE");
+	case EAFNOSUPPORT:	return ("EAFNOSUPPORT");
+	case ENODEV:		return ("ENODEV");
+	case EADDRINUSE:	return ("EADDRINUSE");
+	case EINVAL:		return ("EINVAL");
+	case EPERM:		return ("EPERM");
+	case ESOCKTNOSUPPORT:	return ("ESOCKTNOSUPPORT");
+	case EOPNOTSUPP:	return ("EOPNOTSUPP");
+	default:		break;
+	}
+	return ("other");
+}
+
+/* One line, one write(2), so the server's and client's lines never mix. */
+static void
+logline(const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(line, sizeof(line) - 1, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n > sizeof(line) - 2)
+		n = sizeof(line) - 2;
+	line[n++] = '\n';
+	(void)write(STDOUT_FILENO, line, (size_t)n);
+}
+
+static void
+fail(const char *what, int e)
+{
+	logline("error what=%s errno=%s", what, errname(e));
+	fprintf(stderr, "vsock-traffic: %s: %s\n", what, strerror(e));
+	failed = 1;
+}
+
+static uint32_t
+fnv1a(const unsigned char *p, size_t len)
+{
+	uint32_t h = 2166136261u;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		h ^= p[i];
+		h *= 16777619u;
+	}
+	return (h);
+}
+
+/* Message contents: different for every connection, easy to recompute. */
+static void
+fill(unsigned char *p, size_t len, unsigned int seed)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		p[i] = (unsigned char)(i * 7 + seed * 13 + (i >> 8));
+}
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((double)ts.tv_sec + (double)ts.tv_nsec / 1e9);
+}
+
+static void
+set_timeout(int fd)
+{
+	struct timeval tv;
+
+	tv.tv_sec = RCVTIMEO_SEC;
+	tv.tv_usec = 0;
+	(void)setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	(void)setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+}
+
+static unsigned int
+localport(int fd)
+{
+	struct sockaddr_vm svm;
+	socklen_t len = sizeof(svm);
+
+	memset(&svm, 0, sizeof(svm));
+	if (getsockname(fd, (struct sockaddr *)&svm, &len) == -1)
+		return (VMADDR_PORT_ANY);
+	return (svm.svm_port);
+}
+
+static void
+vmaddr(struct sockaddr_vm *svm, unsigned int c, unsigned int port)
+{
+	memset(svm, 0, sizeof(*svm));
+	svm->svm_family = AF_VSOCK;
+	svm->svm_cid = c;
+	svm->svm_port = port;
+}
+
+static int
+listen_on(int type, unsigned int port)
+{
+	struct sockaddr_vm svm;
+	int fd;
+
+	if ((fd = socket(AF_VSOCK, type, 0)) == -1) {
+		fail("socket", errno);
+		return (-1);
+	}
+	vmaddr(&svm, VMADDR_CID_ANY, port);
+	if (bind(fd, (struct sockaddr *)&svm, sizeof(svm)) == -1 ||
+	    listen(fd, 16) == -1) {
+		fail("listen", errno);
+		close(fd);
+		return (-1);
+	}
+	logline("listen type=%s addr=%u.%u", typename(type), cid, port);
+	return (fd);
+}
+
+/* Sends len bytes: STREAM may need several calls, SEQPACKET takes one. */
+static ssize_t
+send_msg(int fd, int type, const unsigned char *p, size_t len)
+{
+	size_t done = 0;
+	ssize_t n;
+
+	if (type == SOCK_SEQPACKET || len == 0)
+		return (send(fd, p, len, MSG_NOSIGNAL));
+	while (done < len) {
+		n = send(fd, p + done, len - done, MSG_NOSIGNAL);
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			return (-1);
+		}
+		done += (size_t)n;
+	}
+	return ((ssize_t)done);
+}
+
+/* Receives one message of len bytes (STREAM: exactly len bytes). */
+static ssize_t
+recv_msg(int fd, int type, unsigned char *p, size_t len)
+{
+	size_t done = 0;
+	ssize_t n;
+
+	if (type == SOCK_SEQPACKET)
+		return (recv(fd, p, MAXMSG + 1, MSG_TRUNC));
+	while (done < len) {
+		n = recv(fd, p + done, len - done, 0);
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			return (-1);
+		}
+		if (n == 0)
+			break;
+		done += (size_t)n;
+	}
+	return ((ssize_t)done);
+}
+
+/* Waits until the peer has shut down its sending side. */
+static void
+drain_eof(int fd)
+{
+	unsigned char b[256];
+	ssize_t n;
+
+	while ((n = recv(fd, b, sizeof(b), 0)) != 0) {
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			fail("recv-eof", errno);
+			return;
+		}
+		logline("error what=unexpected-data bytes=%zd", n);
+		failed = 1;
+	}
+}
+
+static void
+serve(int lfd, int type, const struct plan *plan, int nplan, int syncfd)
+{
+	struct sockaddr_vm peer;
+	socklen_t plen;
+	unsigned int lport;
+	ssize_t n;
+	int i, fd;
+	char ok = 1;
+
+	lport = localport(lfd);
+	for (i = 0; i < nplan; i++) {
+		if (plan[i].type != type)
+			continue;
+		plen = sizeof(peer);
+		if ((fd = accept(lfd, (struct sockaddr *)&peer, &plen)) == -1) {
+			fail("accept", errno);
+			break;
+		}
+		set_timeout(fd);
+		logline("accept type=%s conn=%u src=%u.%u dst=%u.%u",
+		    typename(type), plan[i].conn, peer.svm_cid, peer.svm_port,
+		    cid, lport);
+		n = 0;
+		if (plan[i].size > 0) {
+			n = recv_msg(fd, type, rxbuf, plan[i].size);
+			if (n == -1)
+				fail("recv", errno);
+			else {
+				if ((size_t)n > MAXMSG)
+					n = MAXMSG;
+				logline("recv type=%s conn=%u src=%u.%u "
+				    "dst=%u.%u bytes=%zd fnv=%08x",
+				    typename(type), plan[i].conn,
+				    peer.svm_cid, peer.svm_port, cid, lport,
+				    n, fnv1a(rxbuf, (size_t)n));
+			}
+		}
+		if (plan[i].echo && n >= 0) {
+			n = send_msg(fd, type, rxbuf, (size_t)n);
+			/* An empty echo: the client waits for this token. */
+			if (plan[i].size == 0)
+				(void)write(syncfd, &ok, 1);
+			if (n == -1)
+				fail("echo", errno);
+			else
+				logline("send type=%s conn=%u src=%u.%u "
+				    "dst=%u.%u bytes=%zd fnv=%08x%s",
+				    typename(type), plan[i].conn, cid, lport,
+				    peer.svm_cid, peer.svm_port, n,
+				    fnv1a(rxbuf, (size_t)n),
+				    n == 0 && type == SOCK_STREAM ?
+				    " noop=1" : "");
+		}
+		drain_eof(fd);
+		close(fd);
+		logline("close type=%s conn=%u src=%u.%u dst=%u.%u",
+		    typename(type), plan[i].conn, cid, lport,
+		    peer.svm_cid, peer.svm_port);
+		(void)write(syncfd, &ok, 1);
+	}
+}
+
+/* Serves the burst connection: reads to end of file, logs the total. */
+static void
+serve_burst(int lfd, int type, unsigned int conn, int syncfd)
+{
+	struct sockaddr_vm peer;
+	socklen_t plen = sizeof(peer);
+	unsigned long long total = 0;
+	uint32_t h = 2166136261u;
+	unsigned int lport;
+	ssize_t n, j;
+	int fd;
+	char ok = 1;
+
+	lport = localport(lfd);
+	if ((fd = accept(lfd, (struct sockaddr *)&peer, &plen)) == -1) {
+		fail("accept", errno);
+		return;
+	}
+	set_timeout(fd);
+	logline("accept type=%s conn=%u src=%u.%u dst=%u.%u", typename(type),
+	    conn, peer.svm_cid, peer.svm_port, cid, lport);
+	for (;;) {
+		n = recv(fd, rxbuf, sizeof(rxbuf), 0);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			fail("recv", errno);
+			break;
+		}
+		if (n == 0)
+			break;
+		for (j = 0; j < n; j++) {
+			h ^= rxbuf[j];
+			h *= 16777619u;
+		}
+		total += (unsigned long long)n;
+	}
+	logline("recv type=%s conn=%u src=%u.%u dst=%u.%u bytes=%llu fnv=%08x",
+	    typename(type), conn, peer.svm_cid, peer.svm_port, cid, lport,
+	    total, h);
+	close(fd);
+	logline("close type=%s conn=%u src=%u.%u dst=%u.%u", typename(type),
+	    conn, cid, lport, peer.svm_cid, peer.svm_port);
+	(void)write(syncfd, &ok, 1);
+}
+
+static int
+dial(int type, unsigned int port, unsigned int *lport)
+{
+	struct sockaddr_vm svm;
+	int fd;
+
+	if ((fd = socket(AF_VSOCK, type, 0)) == -1)
+		return (-1);
+	set_timeout(fd);
+	vmaddr(&svm, cid, port);
+	if (connect(fd, (struct sockaddr *)&svm, sizeof(svm)) == -1) {
+		int e = errno;
+
+		*lport = localport(fd);
+		close(fd);
+		errno = e;
+		return (-1);
+	}
+	*lport = localport(fd);
+	return (fd);
+}
+
+static void
+waitsync(int syncfd)
+{
+	char b;
+
+	while (read(syncfd, &b, 1) == -1 && errno == EINTR)
+		continue;
+}
+
+static int
+client(const struct plan *p, unsigned int port, int syncfd)
+{
+	const char *t = typename(p->type);
+	unsigned int lport;
+	ssize_t n;
+	int fd, i, how;
+
+	if ((fd = dial(p->type, port, &lport)) == -1) {
+		fail("connect", errno);
+		return (-1);
+	}
+	logline("connect type=%s conn=%u src=%u.%u dst=%u.%u echo=%d", t,
+	    p->conn, cid, lport, cid, port, p->echo);
+	fill(txbuf, p->size, p->conn);
+	n = send_msg(fd, p->type, txbuf, p->size);
+	if (n == -1)
+		fail("send", errno);
+	else
+		logline("send type=%s conn=%u src=%u.%u dst=%u.%u bytes=%zd "
+		    "fnv=%08x%s", t, p->conn, cid, lport, cid, port, n,
+		    fnv1a(txbuf, (size_t)n),
+		    n == 0 && p->type == SOCK_STREAM ? " noop=1" : "");
+	if (p->echo && p->size == 0)
+		waitsync(syncfd);	/* nothing to receive: wait for the echo */
+	if (p->echo && p->size > 0) {
+		n = recv_msg(fd, p->type, rxbuf, p->size);
+		if (n == -1)
+			fail("recv", errno);
+		else {
+			if ((size_t)n > MAXMSG)
+				n = MAXMSG;
+			logline("recv type=%s conn=%u src=%u.%u dst=%u.%u "
+			    "bytes=%zd fnv=%08x", t, p->conn, cid, port, cid,
+			    lport, n, fnv1a(rxbuf, (size_t)n));
+		}
+	}
+	for (i = 0; i < 2; i++) {
+		how = (p->wrfirst == (i == 0)) ? SHUT_WR : SHUT_RD;
+		if (shutdown(fd, how) == -1)
+			fail("shutdown", errno);
+		else
+			logline("shutdown type=%s conn=%u src=%u.%u dst=%u.%u "
+			    "how=%s", t, p->conn, cid, lport, cid, port,
+			    how == SHUT_WR ? "wr" : "rd");
+	}
+	/* The server closes after seeing our SHUT_WR; then we close. */
+	waitsync(syncfd);
+	close(fd);
+	logline("close type=%s conn=%u src=%u.%u dst=%u.%u", t, p->conn, cid,
+	    lport, cid, port);
+	return (0);
+}
+
+static void
+refused(int type, unsigned int port)
+{
+	unsigned int lport = VMADDR_PORT_ANY;
+	int fd;
+
+	fd = dial(type, port, &lport);
+	if (fd != -1) {
+		logline("error what=connect-to-closed-port-succeeded "
+		    "errno=0");
+		failed = 1;
+		close(fd);
+		return;
+	}
+	logline("refused type=%s src=%u.%u dst=%u.%u errno=%s",
+	    typename(type), cid, lport, cid, port, errname(errno));
+	if (errno != ECONNRESET && errno != ECONNREFUSED)
+		fail("refused-connect", errno);
+}
+
+static int
+burst(int type, unsigned int port, unsigned int conn, int syncfd)
+{
+	const char *t = typename(type);
+	unsigned int lport;
+	unsigned long i;
+	uint32_t h = 2166136261u;
+	double t0, t1;
+	size_t j;
+	int fd;
+
+	if ((fd = dial(type, port, &lport)) == -1) {
+		fail("connect", errno);
+		return (-1);
+	}
+	logline("connect type=%s conn=%u src=%u.%u dst=%u.%u echo=0", t, conn,
+	    cid, lport, cid, port);
+	fill(txbuf, burstsize, conn);
+	for (i = 0; i < burstcount; i++)
+		for (j = 0; j < burstsize; j++) {
+			h ^= txbuf[j];
+			h *= 16777619u;
+		}
+	t0 = now();
+	for (i = 0; i < burstcount; i++)
+		if (send_msg(fd, type, txbuf, burstsize) != (ssize_t)burstsize) {
+			fail("burst-send", errno);
+			break;
+		}
+	t1 = now();
+	if (shutdown(fd, SHUT_WR) == -1)
+		fail("shutdown", errno);
+	else
+		logline("shutdown type=%s conn=%u src=%u.%u dst=%u.%u how=wr",
+		    t, conn, cid, lport, cid, port);
+	waitsync(syncfd);
+	close(fd);
+	logline("close type=%s conn=%u src=%u.%u dst=%u.%u", t, conn, cid,
+	    lport, cid, port);
+	logline("burst type=%s conn=%u src=%u.%u dst=%u.%u count=%lu size=%zu "
+	    "bytes=%llu fnv=%08x seconds=%.6f rate=%.0f", t, conn, cid, lport,
+	    cid, port, i, burstsize, (unsigned long long)i * burstsize, h,
+	    t1 - t0, t1 > t0 ? (double)i / (t1 - t0) : 0.0);
+	return (0);
+}
+
+/*
+ * Forks a server on a listening socket made here (so no connect can come
+ * before the listen); returns its pid and the read end of its sync pipe.
+ */
+static pid_t
+start_server(int type, unsigned int port, const struct plan *plan,
+    int nplan, int isburst, unsigned int burstconn, int *syncrd)
+{
+	int lfd, pfd[2];
+	pid_t pid;
+
+	if ((lfd = listen_on(type, port)) == -1)
+		return (-1);
+	if (pipe(pfd) == -1) {
+		fail("pipe", errno);
+		close(lfd);
+		return (-1);
+	}
+	if ((pid = fork()) == -1) {
+		fail("fork", errno);
+		close(lfd);
+		return (-1);
+	}
+	if (pid == 0) {
+		close(pfd[0]);
+		if (isburst)
+			serve_burst(lfd, type, burstconn, pfd[1]);
+		else
+			serve(lfd, type, plan, nplan, pfd[1]);
+		close(lfd);
+		_exit(failed);
+	}
+	close(pfd[1]);
+	close(lfd);
+	*syncrd = pfd[0];
+	return (pid);
+}
+
+/* Waits for a server; kills it first if the client gave up early. */
+static void
+reap(pid_t pid, int kill_it)
+{
+	int status;
+
+	if (pid <= 0)
+		return;
+	if (kill_it)
+		(void)kill(pid, SIGTERM);
+	while (waitpid(pid, &status, 0) == -1)
+		if (errno != EINTR) {
+			fail("waitpid", errno);
+			return;
+		}
+	if (!kill_it && (!WIFEXITED(status) || WEXITSTATUS(status) != 0)) {
+		logline("error what=server-failed errno=0");
+		failed = 1;
+	}
+}
+
+static int
+parse_sizes(const char *s)
+{
+	char *end;
+	unsigned long v;
+
+	nsizes = 0;
+	while (*s != '\0') {
+		if (nsizes == NSIZES_MAX)
+			return (-1);
+		v = strtoul(s, &end, 10);
+		if (end == s || v > MAXMSG)
+			return (-1);
+		sizes[nsizes++] = v;
+		s = end;
+		if (*s == ',')
+			s++;
+		else if (*s != '\0')
+			return (-1);
+	}
+	return (nsizes > 0 ? 0 : -1);
+}
+
+static void
+usage(void)
+{
+	fprintf(stderr,
+	    "usage: vsock-traffic [-c cid] [-p baseport] [-z size,size,...]\n"
+	    "                     [-n burstcount] [-s burstsize]"
+	    " [-t stream|seqpacket]\n"
+	    "                     [mode ...]\n"
+	    "modes: stream seqpacket refused burst (default: all four)\n"
+	    "ports: stream baseport, seqpacket baseport+1, burst baseport+2,\n"
+	    "       refused baseport+99 (nothing listens there)\n");
+	exit(2);
+}
+
+int
+main(int argc, char *argv[])
+{
+	static struct plan plan[2 * NSIZES_MAX * 2];
+	int do_stream = 0, do_seq = 0, do_refused = 0, do_burst = 0;
+	int nplan = 0, ti, si, e, c, syncfd, gaveup;
+	unsigned int conn = 1;
+	const int types[2] = { SOCK_STREAM, SOCK_SEQPACKET };
+	pid_t pid;
+
+	while ((c = getopt(argc, argv, "c:p:z:n:s:t:h")) != -1) {
+		switch (c) {
+		case 'c':
+			cid = (unsigned int)strtoul(optarg, NULL, 0);
+			break;
+		case 'p':
+			baseport = (unsigned int)strtoul(optarg, NULL, 0);
+			break;
+		case 'z':
+			if (parse_sizes(optarg) == -1)
+				usage();
+			break;
+		case 'n':
+			burstcount = strtoul(optarg, NULL, 0);
+			break;
+		case 's':
+			burstsize = strtoul(optarg, NULL, 0);
+			if (burstsize == 0 || burstsize > MAXMSG)
+				usage();
+			break;
+		case 't':
+			if (strcmp(optarg, "stream") == 0)
+				bursttype = SOCK_STREAM;
+			else if (strcmp(optarg, "seqpacket") == 0)
+				bursttype = SOCK_SEQPACKET;
+			else
+				usage();
+			break;
+		default:
+			usage();
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc == 0)
+		do_stream = do_seq = do_refused = do_burst = 1;
+	for (; argc > 0; argc--, argv++) {
+		if (strcmp(*argv, "stream") == 0)
+			do_stream = 1;
+		else if (strcmp(*argv, "seqpacket") == 0)
+			do_seq = 1;
+		else if (strcmp(*argv, "refused") == 0)
+			do_refused = 1;
+		else if (strcmp(*argv, "burst") == 0)
+			do_burst = 1;
+		else
+			usage();
+	}
+	signal(SIGPIPE, SIG_IGN);
+	alarm(ALARM_SEC);
+
+	for (ti = 0; ti < 2; ti++) {
+		if ((ti == 0 && !do_stream) || (ti == 1 && !do_seq))
+			continue;
+		for (si = 0; si < nsizes; si++)
+			for (e = 0; e < 2; e++) {
+				plan[nplan].type = types[ti];
+				plan[nplan].conn = conn++;
+				plan[nplan].size = sizes[si];
+				plan[nplan].echo = e;
+				plan[nplan].wrfirst = (si + e) % 2 == 0;
+				nplan++;
+			}
+	}
+
+	for (ti = 0; ti < 2; ti++) {
+		int any = 0, i;
+
+		for (i = 0; i < nplan; i++)
+			if (plan[i].type == types[ti])
+				any = 1;
+		if (!any)
+			continue;
+		pid = start_server(types[ti], baseport + ti, plan, nplan, 0, 0,
+		    &syncfd);
+		if (pid == -1)
+			continue;
+		gaveup = 0;
+		for (i = 0; i < nplan && !gaveup; i++)
+			if (plan[i].type == types[ti] &&
+			    client(&plan[i], baseport + ti, syncfd) == -1)
+				gaveup = 1;
+		close(syncfd);
+		reap(pid, gaveup);
+	}
+
+	if (do_refused) {
+		refused(SOCK_STREAM, baseport + 99);
+		refused(SOCK_SEQPACKET, baseport + 99);
+	}
+
+	if (do_burst) {
+		pid = start_server(bursttype, baseport + 2, NULL, 0, 1, conn,
+		    &syncfd);
+		if (pid != -1) {
+			gaveup = burst(bursttype, baseport + 2, conn, syncfd);
+			close(syncfd);
+			reap(pid, gaveup == -1);
+		}
+		conn++;
+	}
+
+	logline("done status=%d", failed);
+	return (failed);
+}

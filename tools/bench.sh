@@ -1,0 +1,74 @@
+#!/bin/sh
+# Benchmark (prints figures; it is not a test and asserts nothing):
+# vsockdump against Debian's stock tcpdump on the same deterministic
+# 1,000,000-packet mixed capture, output to /dev/null, at default, -v and
+# -vv.  For each it prints wall time per packet (best of BENCH_RUNS runs)
+# and instructions per packet counted by callgrind (perf's hardware
+# counters are not available on every machine; callgrind's count is
+# exact and repeatable).  Instructions per packet are
+# (count on N packets - count on 1 packet) / (N - 1), so start-up cost is
+# left out.
+#
+# Environment: BENCH_PACKETS (default 1000000), BENCH_RUNS (default 3),
+# BENCH_CALLGRIND_PACKETS (packets run under callgrind, default 200000:
+# callgrind is ~50x slower), TCPDUMP (default /usr/bin/tcpdump).
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+
+N=${BENCH_PACKETS:-1000000}
+RUNS=${BENCH_RUNS:-3}
+CGN=${BENCH_CALLGRIND_PACKETS:-200000}
+TCPDUMP=${TCPDUMP:-/usr/bin/tcpdump}
+
+sh tools/install-deps.sh
+[ -x configure ] || autoreconf -fi >/dev/null 2>&1
+mkdir -p build/bench
+(cd build/bench && { [ -f Makefile ] || ../../configure -q; } &&
+    make -s vsockdump tools/vsockgen)
+VSOCKDUMP=$top/build/bench/vsockdump
+CAP=$top/build/bench/bench-$N.pcap
+[ -f "$CAP" ] || build/bench/tools/vsockgen --random "$N" --seed 1 -o "$CAP"
+
+now_ns() { date +%s%N; }
+
+# wall_ns_per_packet CMD...: best of RUNS, in ns per packet
+wall() {
+	best=
+	i=0
+	while [ "$i" -lt "$RUNS" ]; do
+		t0=$(now_ns)
+		"$@" >/dev/null 2>&1
+		t1=$(now_ns)
+		d=$((t1 - t0))
+		if [ -z "$best" ] || [ "$d" -lt "$best" ]; then best=$d; fi
+		i=$((i + 1))
+	done
+	echo "$best"
+}
+
+# instructions CMD...: callgrind's total instruction count
+instructions() {
+	out=$(mktemp)
+	valgrind --tool=callgrind --callgrind-out-file=/dev/null \
+	    "$@" >/dev/null 2>"$out" || true
+	sed -n 's/.*Collected : \([0-9]*\).*/\1/p' "$out" | tail -n 1
+	rm -f "$out"
+}
+
+echo "capture: $CAP ($N packets, $(wc -c <"$CAP") bytes)"
+echo "vsockdump: $VSOCKDUMP"
+echo "tcpdump:   $TCPDUMP ($($TCPDUMP --version 2>&1 | head -n 1))"
+echo "callgrind on the first $CGN packets"
+printf '%-10s %-8s %12s %14s\n' tool flags ns/packet instr/packet
+for flags in "" -v -vv; do
+	for tool in vsockdump tcpdump; do
+		if [ "$tool" = vsockdump ]; then bin=$VSOCKDUMP; else bin=$TCPDUMP; fi
+		ns=$(wall "$bin" -n $flags -r "$CAP")
+		i1=$(instructions "$bin" -n $flags -c 1 -r "$CAP")
+		iN=$(instructions "$bin" -n $flags -c "$CGN" -r "$CAP")
+		printf '%-10s %-8s %12s %14s\n' "$tool" "${flags:-default}" \
+		    "$(awk "BEGIN { printf \"%.1f\", $ns / $N }")" \
+		    "$(awk "BEGIN { printf \"%.1f\", ($iN - $i1) / ($CGN - 1) }")"
+	done
+done

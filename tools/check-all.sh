@@ -1,0 +1,83 @@
+#!/bin/sh
+# The whole test suite, from a fresh clone: installs what is needed, then
+# runs every tier and ends with one line "N passed, N failed" that sums
+# them.  Tiers:
+#   werror   gcc -Wall -Wextra -Werror build, TESTLIST through vsockdump
+#   asan     clang ASan+UBSan build (also -Werror), whole TESTLIST
+#   tshark   our decoding of the well-formed captures agrees with tshark's
+#   distcheck  make distcheck
+# A tier that cannot build counts as one failure.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 1
+
+sh tools/install-deps.sh || exit 1
+if [ ! -x configure ] || [ configure.ac -nt configure ] ||
+   [ Makefile.am -nt Makefile.in ]; then
+	autoreconf -fi >/dev/null 2>&1 || { echo "autoreconf failed"; exit 1; }
+fi
+
+passed=0
+failed=0
+jobs=$(nproc 2>/dev/null || echo 2)
+
+# Add the "N passed, N failed" counts of a tier's log to the totals.
+count() {
+	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$1" | tail -n 1)
+	if [ -z "$line" ]; then
+		echo "$2: no result line (see $1)"
+		failed=$((failed + 1))
+		return
+	fi
+	echo "$2: $line"
+	p=$(echo "$line" | sed -E 's/^([0-9]+) passed.*/\1/')
+	f=$(echo "$line" | sed -E 's/^[0-9]+ passed, ([0-9]+) failed.*/\1/')
+	passed=$((passed + p))
+	failed=$((failed + f))
+}
+
+# A tier that is one test: pass or fail by exit status.
+single() {
+	name=$1
+	shift
+	if "$@" >"build/$name.log" 2>&1; then
+		echo "$name: passed"
+		passed=$((passed + 1))
+	else
+		echo "$name: FAILED (see build/$name.log)"
+		tail -n 20 "build/$name.log"
+		failed=$((failed + 1))
+	fi
+}
+
+# build_and_check DIR CC CFLAGS: configure out of tree, build, make check.
+build_and_check() {
+	dir=build/$1
+	mkdir -p "$dir"
+	if ! (cd "$dir" && "$top/configure" -q CC="$2" CFLAGS="$3" &&
+	      make -s -j"$jobs") >"build/$1-build.log" 2>&1; then
+		echo "$1: build FAILED (see build/$1-build.log)"
+		tail -n 30 "build/$1-build.log"
+		failed=$((failed + 1))
+		return 1
+	fi
+	(cd "$dir" && make -s check) >"build/$1-check.log" 2>&1
+	grep -E ': failed' "build/$1-check.log" | head -n 20
+	count "build/$1-check.log" "$1"
+}
+
+mkdir -p build
+build_and_check werror gcc "-O2 -g -Wall -Wextra -Werror"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    build_and_check asan clang \
+    "-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all -Wall -Wextra -Werror"
+if [ -x build/werror/vsockdump ]; then
+	VSOCKDUMP=build/werror/vsockdump sh tests/tshark-crosscheck.sh \
+	    >build/tshark.log 2>&1
+	count build/tshark.log tshark
+fi
+single distcheck sh -c "cd build/werror && make -s distcheck"
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,24 @@
+#!/bin/sh
+# Installs the Debian packages vsockdump needs to build and test.
+# Runs apt-get only for what is missing, so a second run costs nothing.
+set -eu
+
+PACKAGES="autoconf automake libtool pkg-config make gcc clang libc6-dev
+libpcap-dev tcpdump tshark valgrind util-linux"
+
+missing=
+for p in $PACKAGES; do
+	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
+	    grep -q '^install ok installed$' || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "install-deps: missing packages:$missing; run as root or install them" >&2
+	exit 1
+fi
+echo "install-deps: installing$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q >/dev/null
+# shellcheck disable=SC2086
+apt-get install -y -q --no-install-recommends $missing >/dev/null
