@@ -73,7 +73,8 @@ UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     build_and_check asan clang \
     "-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all -Wall -Wextra -Werror"
 if [ -x build/werror/vsockdump ]; then
-	VSOCKDUMP=build/werror/vsockdump sh tests/tshark-crosscheck.sh \
+	VSOCKDUMP=build/werror/vsockdump VSOCKGEN=build/werror/tools/vsockgen \
+	    sh tests/tshark-crosscheck.sh \
 	    >build/tshark.log 2>&1
 	count build/tshark.log tshark
 fi

@@ -70,9 +70,15 @@ benv=$(sh "$here/build-static.sh" "$LIVE_WORK/build") ||
     die "building the test programs failed"
 eval "$benv"
 case $want_vd in
-none)	LIVE_VSOCKDUMP= LIVE_VSOCKDUMP_KIND=none ;;
+none)
+	LIVE_VSOCKDUMP=''
+	LIVE_VSOCKDUMP_KIND=none
+	;;
 "")	;;
-*)	LIVE_VSOCKDUMP=$want_vd LIVE_VSOCKDUMP_KIND=given ;;
+*)
+	LIVE_VSOCKDUMP=$want_vd
+	LIVE_VSOCKDUMP_KIND=given
+	;;
 esac
 t_build=$(elapsed "$t0" "$(now)")
 echo "live: programs built in ${t_build} s (vsockdump: $LIVE_VSOCKDUMP_KIND)"

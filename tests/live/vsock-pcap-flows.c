@@ -33,11 +33,11 @@
  * Reads a classic pcap file (either byte order, micro- or nanosecond
  * magic) and prints, on stdout:
  *
- *	file linktype=L packets=N
  *	pkt n=N caplen=C len=L src=CID.PORT dst=CID.PORT mop=M trans=T
  *	    hlen=H type=Y op=O flags=F plen=P paylen=Q buf_alloc=B fwd_cnt=W
  *	    vsrc=CID.PORT vdst=CID.PORT
  *	flow type=Y src=CID.PORT dst=CID.PORT rw=N bytes=B fnv=H
+ *	file linktype=L packets=N		(last)
  *
  * src/dst come from the vsockmon header, vsrc/vdst from the virtio one;
  * paylen is the payload bytes present in the capture.  One "flow" line
