@@ -221,16 +221,17 @@ vsockmon_op_of_virtio_op(uint16_t virtio_op)
 }
 
 /*
- * Print flags as the names of the bits that have one for this type and
- * op, then whatever bits are left as hex: "[RCV, SEND]", "[EOM, 0x4]".
+ * Format flags as the names of the bits that have one for this type and
+ * op, then whatever bits are left as hex: "RCV, SEND", "EOM, 0x4",
+ * "none".  buf must hold the longest, "RCV, SEND, 0xfffffffc".
  */
-static void
-virtio_vsock_flags_print(netdissect_options *ndo, uint16_t type,
-			 uint16_t op, uint32_t flags)
+static const char *
+virtio_vsock_flags_str(char *buf, size_t bufsize, uint16_t type, uint16_t op,
+		       uint32_t flags)
 {
 	const struct tok *bit = NULL;
-	const char *sep = "";
 	uint32_t rest = flags;
+	size_t n = 0;
 
 	if (op == VIRTIO_VSOCK_OP_SHUTDOWN)
 		bit = virtio_vsock_shutdown_flags;
@@ -238,19 +239,20 @@ virtio_vsock_flags_print(netdissect_options *ndo, uint16_t type,
 		 type == VIRTIO_VSOCK_TYPE_SEQPACKET)
 		bit = virtio_vsock_seqpacket_flags;
 
-	ND_PRINT("flags [");
+	buf[0] = '\0';
 	if (flags == 0)
-		ND_PRINT("none");
+		return "none";
 	for (; bit != NULL && bit->s != NULL; bit++) {
 		if (flags & bit->v) {
-			ND_PRINT("%s%s", sep, bit->s);
-			sep = ", ";
+			n += snprintf(buf + n, bufsize - n, "%s%s",
+				      n ? ", " : "", bit->s);
 			rest &= ~bit->v;
 		}
 	}
 	if (rest != 0)
-		ND_PRINT("%s0x%x", sep, rest);
-	ND_PRINT("]");
+		(void)snprintf(buf + n, bufsize - n, "%s0x%x",
+			       n ? ", " : "", rest);
+	return buf;
 }
 
 /*
@@ -263,6 +265,7 @@ static void
 virtio_vsock_fields_print(netdissect_options *ndo,
 			  const struct virtio_vsock_hdr *vh, u_int vlen)
 {
+	char flags[sizeof("RCV, SEND, 0xfffffffc")];
 	uint16_t type, op;
 
 	if (!VIRTIO_FIELD_WITHIN(len, vlen))
@@ -278,8 +281,8 @@ virtio_vsock_fields_print(netdissect_options *ndo,
 	ND_PRINT(", op %s", tok2str(virtio_vsock_op_values, "%u", op));
 	if (!VIRTIO_FIELD_WITHIN(flags, vlen))
 		goto done;
-	ND_PRINT(", ");
-	virtio_vsock_flags_print(ndo, type, op, GET_LE_U_4(vh->flags));
+	ND_PRINT(", flags [%s]", virtio_vsock_flags_str(flags, sizeof(flags),
+		 type, op, GET_LE_U_4(vh->flags)));
 	if (!VIRTIO_FIELD_WITHIN(buf_alloc, vlen))
 		goto done;
 	ND_PRINT(", buf_alloc %u", GET_LE_U_4(vh->buf_alloc));
@@ -357,7 +360,7 @@ vsock_print(netdissect_options *ndo, const u_char *bp, u_int length)
 	u_int hdr_len, headers, vlen = 0, reserved;
 	u_int payload_len, caplen;
 	uint64_t dst_cid;
-	uint32_t dst_port;
+	const char *sep;
 
 	ndo->ndo_protocol = "vsock";
 	if (length < VSOCKMON_HDR_LEN) {
@@ -375,10 +378,12 @@ vsock_print(netdissect_options *ndo, const u_char *bp, u_int length)
 	 * capture stops before it, start with the addresses instead.
 	 */
 	have_transport = ND_TTEST_2(mh->transport);
+	sep = "";
 	if (have_transport) {
 		transport = GET_LE_U_2(mh->transport);
 		ND_PRINT("%s", tok2str(vsockmon_transport_values,
 				       "transport %u", transport));
+		sep = " ";
 	}
 	if (ndo->ndo_vflag && have_transport && ND_TTEST_2(mh->len)) {
 		hdr_len = GET_LE_U_2(mh->len);
@@ -388,26 +393,33 @@ vsock_print(netdissect_options *ndo, const u_char *bp, u_int length)
 		if (transport != VSOCKMON_TRANSPORT_VIRTIO) {
 			if (hdr_len != 0)
 				ND_PRINT(" (hdr_len %u)", hdr_len);
-			ND_PRINT("\n\t");
+			sep = "\n\t";
 		} else if (ND_TTEST_LEN(vh, vlen)) {
 			/* tcpdump 4.99's layout: virtio first, then addresses */
 			virtio_vsock_fields_print(ndo, vh, vlen);
 			virtio_printed = 1;
-			ND_PRINT("\n\t");
-		} else
-			ND_PRINT(" ");
-	} else if (have_transport)
-		ND_PRINT(" ");
+			sep = "\n\t";
+		}
+	}
 
-	/* Each field as soon as it is known to be captured. */
-	ND_PRINT("%" PRIu64, GET_LE_U_8(mh->src_cid));
-	ND_PRINT(".%u", GET_LE_U_4(mh->src_port));
-	dst_cid = GET_LE_U_8(mh->dst_cid);
-	dst_port = GET_LE_U_4(mh->dst_port);
-	ND_PRINT(" > %" PRIu64 ".%u", dst_cid, dst_port);
-	ND_PRINT(" %s, length %u",
-		 tok2str(vsockmon_op_values, "op %u", GET_LE_U_2(mh->op)),
-		 length);
+	if (ND_TTEST_LEN(bp, VSOCKMON_HDR_LEN)) {
+		/* The usual case, in one print. */
+		ND_PRINT("%s%" PRIu64 ".%u > %" PRIu64 ".%u %s, length %u", sep,
+			 GET_LE_U_8(mh->src_cid), GET_LE_U_4(mh->src_port),
+			 GET_LE_U_8(mh->dst_cid), GET_LE_U_4(mh->dst_port),
+			 tok2str(vsockmon_op_values, "op %u",
+				 GET_LE_U_2(mh->op)),
+			 length);
+	} else {
+		/* Cut short: each field as soon as it is known captured. */
+		ND_PRINT("%s%" PRIu64, sep, GET_LE_U_8(mh->src_cid));
+		ND_PRINT(".%u", GET_LE_U_4(mh->src_port));
+		dst_cid = GET_LE_U_8(mh->dst_cid);
+		ND_PRINT(" > %" PRIu64 ".%u", dst_cid,
+			 GET_LE_U_4(mh->dst_port));
+		ND_PRINT(" %s, length %u", tok2str(vsockmon_op_values,
+			 "op %u", GET_LE_U_2(mh->op)), length);
+	}
 
 	hdr_len = GET_LE_U_2(mh->len);
 	reserved = GET_LE_U_2(mh->reserved);

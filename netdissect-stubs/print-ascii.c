@@ -45,6 +45,8 @@
 #define BYTES_PER_LINE	16
 #define HEX_COLUMN	40	/* width of the hex part of an -X line */
 
+static const char hex_digits[] = "0123456789abcdef";
+
 /* Clamp length to the captured bytes; tell whether it had to. */
 static int
 clamp_to_capture(netdissect_options *ndo, const u_char *cp, u_int *length)
@@ -114,8 +116,8 @@ hex_and_ascii_print_with_offset(netdissect_options *ndo, const char *ident,
 		/* A group starts with a space; its second byte does not. */
 		if ((inline_bytes & 1) == 0)
 			hex[hexlen++] = ' ';
-		(void)snprintf(hex + hexlen, sizeof(hex) - hexlen, "%02x", c);
-		hexlen += 2;
+		hex[hexlen++] = hex_digits[c >> 4];
+		hex[hexlen++] = hex_digits[c & 0xf];
 		text[inline_bytes] = ND_ASCII_ISGRAPH(c) ? (char)c : '.';
 		inline_bytes++;
 		if (inline_bytes == BYTES_PER_LINE) {
@@ -152,16 +154,24 @@ void
 hex_print_with_offset(netdissect_options *ndo, const char *ident,
     const u_char *cp, u_int length, u_int oset)
 {
-	u_int n;
+	/* A line's groups, " xxxx" each, are built first: one print a line. */
+	char groups[BYTES_PER_LINE / 2 * 5 + 1];
+	u_int n, i, glen;
 	int short_capture;
+	u_char c;
 
 	short_capture = clamp_to_capture(ndo, cp, &length);
-	for (n = 0; n < length; n++) {
-		if (n % BYTES_PER_LINE == 0)
-			ND_PRINT("%s0x%04x: ", ident, oset + n);
-		if ((n & 1) == 0)
-			ND_PRINT(" ");
-		ND_PRINT("%02x", GET_U_1(cp + n));
+	for (n = 0; n < length; n += BYTES_PER_LINE) {
+		glen = 0;
+		for (i = n; i < length && i < n + BYTES_PER_LINE; i++) {
+			c = GET_U_1(cp + i);
+			if ((i & 1) == 0)
+				groups[glen++] = ' ';
+			groups[glen++] = hex_digits[c >> 4];
+			groups[glen++] = hex_digits[c & 0xf];
+		}
+		groups[glen] = '\0';
+		ND_PRINT("%s0x%04x: %s", ident, oset + n, groups);
 	}
 	if (short_capture)
 		nd_trunc_longjmp(ndo);

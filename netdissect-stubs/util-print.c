@@ -65,23 +65,40 @@ static void
 clock_print(netdissect_options *ndo, long sec, long frac, int with_date,
     int local)
 {
+	/*
+	 * Packets come many to a second: convert and format a second only
+	 * once (localtime() and strftime() cost more than the packet).
+	 */
+	static long cached_sec = -1;
+	static int cached_with_date, cached_local;
+	static char buf[32];
 	time_t t = (time_t)sec;
 	struct tm *tm;
-	char buf[32];
 
 	if (((unsigned)sec & 0x80000000U) != 0) {
 		ND_PRINT("[Error converting time]");
 		return;
 	}
-	tm = local ? localtime(&t) : gmtime(&t);
-	if (tm == NULL) {
-		ND_PRINT("[Error converting time]");
-		return;
+	if (sec != cached_sec || with_date != cached_with_date ||
+	    local != cached_local) {
+		tm = local ? localtime(&t) : gmtime(&t);
+		if (tm == NULL) {
+			cached_sec = -1;
+			ND_PRINT("[Error converting time]");
+			return;
+		}
+		strftime(buf, sizeof(buf),
+		    with_date ? "%Y-%m-%d %H:%M:%S" : "%H:%M:%S", tm);
+		cached_sec = sec;
+		cached_with_date = with_date;
+		cached_local = local;
 	}
-	strftime(buf, sizeof(buf),
-	    with_date ? "%Y-%m-%d %H:%M:%S" : "%H:%M:%S", tm);
-	ND_PRINT("%s", buf);
-	frac_print(ndo, frac);
+	if (ndo->ndo_tstamp_precision == PCAP_TSTAMP_PRECISION_MICRO)
+		ND_PRINT("%s.%06u", buf, (unsigned)frac);
+	else {
+		ND_PRINT("%s", buf);
+		frac_print(ndo, frac);
+	}
 }
 
 void
