@@ -51,12 +51,15 @@ chmod 755 "$DEBS_BASE" "$W"
 SUMMARY=$WORKDIR/debs-$DIST.summary.txt
 : > "$SUMMARY"
 sum() { printf '%s\n' "$*" | tee -a "$SUMMARY"; }
+die() { sum "RESULT debs $DIST: FAILED ($*)"; exit 1; }
 sum "== build-debs $DIST (in $W)"
 
 export DEBFULLNAME="vsockdump distro build" DEBEMAIL="vsockdump@localhost"
 for pkg in libpcap tcpdump; do
 	ver=$(pkg_version "$DIST" "$pkg")
-	src=$W/$pkg-$(upstream_version "$ver")
+	# Each package in a directory of its own: tcpdump's configure would
+	# otherwise find a sibling libpcap-X.Y tree and link it statically.
+	src=$W/$pkg/$pkg-$(upstream_version "$ver")
 	unpack_source "$pkg" "$ver" "$src"
 	sd=$TOP_SRCDIR/patches/$pkg
 	[ -f "$sd/$ver/series" ] && sd=$sd/$ver
@@ -91,8 +94,8 @@ for pkg in libpcap tcpdump; do
 	fi
 done
 
-sum "   packages: $(cd "$W" && ls ./*.deb | sed 's|^\./||' | tr '\n' ' ')"
-for deb in "$W"/*.deb; do dpkg-deb -x "$deb" "$W/root"; done
+sum "   packages: $(cd "$W" && ls ./*/*.deb | sed 's|^.*/||' | tr '\n' ' ')"
+for deb in "$W"/*/*.deb; do dpkg-deb -x "$deb" "$W/root"; done
 MA=$(dpkg-architecture -qDEB_HOST_MULTIARCH)
 LIBDIR=$W/root/usr/lib/$MA
 TCPDUMP_BIN=$(ls "$W"/root/usr/bin/tcpdump "$W"/root/usr/sbin/tcpdump 2>/dev/null | head -n 1)

@@ -17,7 +17,7 @@ EXTRA_DIST += distro/README distro/dists.conf distro/PATCH_DATE \
 
 # Download (or reuse) Debian's source packages of tcpdump and libpcap.
 fetch-upstream:
-	$(SHELL) $(srcdir)/distro/fetch-upstream.sh
+	bash $(srcdir)/distro/fetch-upstream.sh
 
 # Regenerate patches/ from print-vsock.c, tests/ and distro/.
 patches: tools/vsockgen$(EXEEXT)
@@ -35,10 +35,13 @@ check-distro: vsockdump$(EXEEXT) tools/vsockgen$(EXEEXT)
 check-distro-debs:
 	$(DISTRO_ENV) bash $(srcdir)/distro/build-debs.sh bookworm
 
-# Every distribution, then the bookworm packages.  The last line is
-# "N passed, N failed" (one unit per distribution and one for the .debs).
+# The staleness check, every distribution, then the bookworm packages.
+# The last line is "N passed, N failed" (units: check-patches, one per
+# distribution, the .debs).
 check-distro-all: vsockdump$(EXEEXT) tools/vsockgen$(EXEEXT)
 	@pass=0; fail=0; \
+	if $(DISTRO_ENV) bash $(srcdir)/distro/mkpatches.sh --check; then \
+		pass=$$((pass + 1)); else fail=$$((fail + 1)); fi; \
 	for d in bookworm trixie sid; do \
 		if $(DISTRO_ENV) bash $(srcdir)/distro/check-distro.sh $$d; then \
 			pass=$$((pass + 1)); else fail=$$((fail + 1)); fi; \

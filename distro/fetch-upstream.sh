@@ -130,6 +130,9 @@ if [ "$sources_changed" = 1 ] || [ ! -e "$stamp" ] ||
 	log "apt-get update (private lists in $APTDIR/lists)"
 	if apt-get -q update > "$APTDIR/update.log" 2>&1; then
 		touch "$stamp"
+	elif [ "$sources_changed" = 0 ] && [ -e "$stamp" ]; then
+		grep -E '^(E|W|Err):' "$APTDIR/update.log" >&2 || true
+		log "apt-get update failed: going on with the lists of $(date -u -r "$stamp" '+%F %T') UTC"
 	else
 		cat "$APTDIR/update.log" >&2
 		die "apt-get update failed"
