@@ -6,6 +6,11 @@
 #   asan     clang ASan+UBSan build (also -Werror), whole TESTLIST
 #   tshark   our decoding of the well-formed captures agrees with tshark's
 #   distcheck  make distcheck
+#   distro   the quilt series is what "make patches" generates; it applies
+#            to Debian's tcpdump and libpcap of bookworm, trixie and sid,
+#            whose own test suites, our TESTLIST and the stub-fidelity
+#            check pass; the bookworm .debs build and print our decoding
+#            (distro/README)
 # A tier that cannot build counts as one failure.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -79,6 +84,11 @@ if [ -x build/werror/vsockdump ]; then
 	count build/tshark.log tshark
 fi
 single distcheck sh -c "cd build/werror && make -s distcheck"
+if [ -x build/werror/vsockdump ]; then
+	(cd build/werror && make -s check-distro-all) >build/distro.log 2>&1
+	grep -E '^(RESULT|== check-distro|   UNAVAILABLE)' build/distro.log
+	count build/distro.log distro
+fi
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
