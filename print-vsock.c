@@ -199,6 +199,18 @@ struct virtio_vsock_hdr {
 	(offsetof(struct virtio_vsock_hdr, f) + \
 	 sizeof(((const struct virtio_vsock_hdr *)0)->f) <= (n))
 
+/*
+ * How many bytes of a virtio header there are to decode: no more than
+ * the transport header length says, than a virtio header has, or than
+ * the packet (of at least VSOCKMON_HDR_LEN bytes) holds.
+ */
+static u_int
+virtio_vsock_span(u_int hdr_len, u_int length)
+{
+	return ND_MIN(ND_MIN(hdr_len, VIRTIO_VSOCK_HDR_LEN),
+		      length - VSOCKMON_HDR_LEN);
+}
+
 /* The vsockmon op the kernel puts beside a virtio op. */
 static uint16_t
 vsockmon_op_of_virtio_op(uint16_t virtio_op)
@@ -388,14 +400,18 @@ vsock_print(netdissect_options *ndo, const u_char *bp, u_int length)
 	if (ndo->ndo_vflag && have_transport && ND_TTEST_2(mh->len)) {
 		hdr_len = GET_LE_U_2(mh->len);
 		if (transport == VSOCKMON_TRANSPORT_VIRTIO)
-			vlen = ND_MIN(ND_MIN(hdr_len, VIRTIO_VSOCK_HDR_LEN),
-				      length - VSOCKMON_HDR_LEN);
+			vlen = virtio_vsock_span(hdr_len, length);
 		if (transport != VSOCKMON_TRANSPORT_VIRTIO) {
 			if (hdr_len != 0)
 				ND_PRINT(" (hdr_len %u)", hdr_len);
 			sep = "\n\t";
-		} else if (ND_TTEST_LEN(vh, vlen)) {
-			/* tcpdump 4.99's layout: virtio first, then addresses */
+		} else if (!VIRTIO_FIELD_WITHIN(len, vlen) ||
+			   ND_TTEST_LEN(vh, vlen)) {
+			/*
+			 * tcpdump 4.99's layout: virtio first, then addresses
+			 * (unless a capture cut short leaves virtio fields
+			 * to print after them).
+			 */
 			virtio_vsock_fields_print(ndo, vh, vlen);
 			virtio_printed = 1;
 			sep = "\n\t";
@@ -427,8 +443,7 @@ vsock_print(netdissect_options *ndo, const u_char *bp, u_int length)
 
 	if (ndo->ndo_vflag) {
 		if (transport == VSOCKMON_TRANSPORT_VIRTIO) {
-			vlen = ND_MIN(ND_MIN(hdr_len, VIRTIO_VSOCK_HDR_LEN),
-				      length - VSOCKMON_HDR_LEN);
+			vlen = virtio_vsock_span(hdr_len, length);
 			/* cut short by the capture: as far as it goes */
 			if (!virtio_printed)
 				virtio_vsock_fields_print(ndo, vh, vlen);

@@ -10,7 +10,14 @@
 #     tcpdump's test suite, ours included, through dh_auto_test);
 #   - dpkg-deb -x the .debs (no system install) and run the packaged tcpdump
 #     on tests/captures/linux61-loopback-stream-seqpacket.pcap with
-#     LD_LIBRARY_PATH at the packaged libpcap.
+#     LD_LIBRARY_PATH at the packaged libpcap;
+#   - check that the packaged libpcap carries the capture module (configure
+#     result in the build log, vsockmon_create in libpcap.a of
+#     libpcap0.8-dev, its device description in libpcap.so) and the vsock
+#     filters (the packaged tcpdump -d -r on a DLT_VSOCK savefile compiles
+#     'vsock port 22', and 'vsock type seqpacket' selects the SEQPACKET
+#     packets of the sample).  Debian's build runs dh_autoreconf, so the
+#     configure.ac hunk takes effect there.
 #
 # usage: distro/build-debs.sh [DIST]
 # Work trees: $VSOCKDUMP_DISTRO_CACHE/work/debs-DIST/ (outside the clone),
@@ -115,9 +122,31 @@ grep -m 1 'type SEQPACKET.*flags \[[^]]*EOM' "$out" | sed 's/^/     /' | tee -a 
 ok=1
 grep -q 'type SEQPACKET' "$out" || ok=0
 grep -q 'flags \[[^]]*EOM' "$out" || ok=0
+[ "$ok" = 1 ] || sum "   FAIL: our decoding is missing from the packaged tcpdump's output"
+
+# The capture module and the filters in the packaged libpcap.
+cres=$(grep -o 'checking whether we can compile the vsockmon support\.\.\. [a-z]*' "$W/libpcap-build.log" | tail -n 1 | sed 's/.*\.\.\. //')
+LIBA=$LIBDIR/libpcap.a
+nma=$(nm "$LIBA" 2>/dev/null | grep -c ' T vsockmon_create$' || true)
+nso=$(grep -c 'Linux vsock monitor' "$LIBDIR/libpcap.so.0.8" || true)
+sum "   capture module: configure (dh_autoreconf'd) says \"${cres:-no result}\"; vsockmon_create in packaged libpcap.a: $nma; description string in libpcap.so.0.8: $nso"
+if [ "$cres" != yes ] || [ "$nma" = 0 ] || [ "$nso" = 0 ]; then
+	sum "   FAIL: the packaged libpcap lacks the capture module"
+	ok=0
+fi
+LD_LIBRARY_PATH=$LIBDIR "$TCPDUMP_BIN" -d -r "$SAMPLE" 'vsock port 22' > "$W/vsock-port-22.d" 2> "$W/vsock-port-22.err" || true
+nsp=$(LD_LIBRARY_PATH=$LIBDIR "$TCPDUMP_BIN" -Z root -n -v -r "$SAMPLE" 'vsock type seqpacket' 2>/dev/null | grep -c 'type SEQPACKET' || true)
+nsq=$(grep -c 'type SEQPACKET' "$out" || true)
+sum "   packaged tcpdump -d -r $(basename "$SAMPLE") 'vsock port 22': $(wc -l < "$W/vsock-port-22.d") instructions$(head -n 1 "$W/vsock-port-22.err" | sed 's/^/ (/; s/$/)/'); 'vsock type seqpacket' selects $nsp packets (the sample has $nsq SEQPACKET packets)"
+sed 's/^/     /' "$W/vsock-port-22.d" | tee -a "$SUMMARY"
+if ! grep -q 'ret' "$W/vsock-port-22.d" || [ "$nsp" = 0 ] || [ "$nsp" != "$nsq" ]; then
+	sum "   FAIL: the packaged libpcap lacks the vsock filters"
+	ok=0
+fi
+
 if [ "$ok" = 1 ]; then
-	sum "RESULT debs $DIST: PASSED (the packaged tcpdump prints our decoding)"
+	sum "RESULT debs $DIST: PASSED (the packaged tcpdump prints our decoding; the packaged libpcap has the capture module and the vsock filters)"
 else
-	sum "RESULT debs $DIST: FAILED (our decoding is missing from the packaged tcpdump's output)"
+	sum "RESULT debs $DIST: FAILED"
 	exit 1
 fi

@@ -4,7 +4,10 @@
 #   2. patched: `quilt push -a` of patches/libpcap and patches/tcpdump
 #      (fails on any fuzz or offset);
 #   3. build libpcap, then tcpdump against it (tcpdump's configure finds the
-#      sibling ../libpcap), both trees;
+#      sibling ../libpcap), both trees; in the patched tree, configure is
+#      first regenerated with `autoreconf -fi` when the series changes
+#      configure.ac (as Debian's dh_autoreconf does), and the capture module
+#      must be compiled in (configure result, config.h, nm libpcap.a);
 #   4. libpcap's own tests: make testprogs, then the ones that run
 #      non-interactively (filtertest on a fixed set of filters and link
 #      types, findalldevstest), results compared with the unpatched build;
@@ -12,7 +15,19 @@
 #      patched tree and nothing that passes unpatched may be skipped or fail;
 #   6. our tests/TESTLIST through the patched tcpdump (TCPDUMP=... TESTrun);
 #   7. stub fidelity: vsockdump's output for every TESTLIST case must be
-#      byte-identical to the patched tcpdump's (needs VSOCKDUMP).
+#      byte-identical to the patched tcpdump's (needs VSOCKDUMP);
+#   8. the vsock filters: tests/filter/run.sh against the patched libpcap,
+#      and `vsock port 22` compiled by filtertest and by the patched tcpdump
+#      (-d -r) on VSOCK, LINUX_SLL and LINUX_SLL2 savefiles, then applied;
+#   9. the capture module's API test (tests/module/vsockmon-api-test.c) with
+#      a separate libpcap build made with -DVSOCKMON_TESTING (never the one
+#      tcpdump uses), as root, in a network namespace of its own; SKIPPED
+#      (and said so) when not root or the kernel has no ifb devices.
+#
+# The patched build trees are left for other tools (tests/live) at
+#   $VSOCKDUMP_DISTRO_CACHE/work/check-DIST/patched/libpcap   (libpcap.a)
+#   $VSOCKDUMP_DISTRO_CACHE/work/check-DIST/patched/tcpdump   (tcpdump)
+#   $VSOCKDUMP_DISTRO_CACHE/work/check-DIST/patched-testing/libpcap
 #
 # usage: distro/check-distro.sh DIST          (bookworm, trixie or sid)
 # env:   VSOCKDUMP  built vsockdump (default ./vsockdump, else $TOP_SRCDIR/vsockdump)
@@ -29,7 +44,8 @@ DIST=${1:-}
 [ -n "$DIST" ] && [ -n "$(dists_conf_lines "$DIST")" ] || { echo "usage: $0 bookworm|trixie|sid" >&2; exit 2; }
 JOBS=${JOBS:-$(nproc)}
 
-ensure_packages flex bison quilt dpkg-dev devscripts build-essential pkg-config perl
+ensure_packages flex bison quilt dpkg-dev devscripts build-essential pkg-config perl \
+	autoconf automake libtool iproute2 util-linux
 "$DISTRO_DIR/fetch-upstream.sh" >"$CACHE/fetch-$DIST.log" 2>&1 || true
 sed -n '/^Upstream source packages/,$p' "$CACHE/fetch-$DIST.log"
 pkg_available bookworm tcpdump || die "bookworm tcpdump is not available: cannot verify anything"
@@ -126,9 +142,16 @@ prepare() {
 
 # build <variant>: libpcap, testprogs, tcpdump; records times
 build() {
-	local var=$1 t0 t1 t2 t3
+	local var=$1 t0 t1 t2 t3 ta=
 	t0=$(now_s)
-	(cd "$W/$var/libpcap" && ./configure --quiet --disable-dbus --disable-rdma > ../libpcap-configure.log 2>&1 &&
+	# The series changes configure.ac: regenerate configure (and config.h.in)
+	# as dh_autoreconf does in Debian's build.
+	if [ "$var" = patched ] && grep -q '^+++ b/configure.ac' "$(series_dir libpcap "$VER_libpcap")"/*.patch 2>/dev/null; then
+		(cd "$W/$var/libpcap" && autoreconf -fi) > "$W/$var/libpcap-autoreconf.log" 2>&1 ||
+			{ tail -n 30 "$W/$var/libpcap-autoreconf.log"; bad "$var libpcap autoreconf failed"; return 1; }
+		ta=$(( $(now_s) - t0 ))
+	fi
+	(cd "$W/$var/libpcap" && ./configure --disable-dbus --disable-rdma > ../libpcap-configure.log 2>&1 &&
 	 make -j"$JOBS" > ../libpcap-build.log 2>&1) ||
 		{ tail -n 30 "$W/$var/libpcap-build.log" "$W/$var/libpcap-configure.log"; bad "$var libpcap build failed"; return 1; }
 	t1=$(now_s)
@@ -141,7 +164,21 @@ build() {
 	t3=$(now_s)
 	grep -q -- '\.\./libpcap' "$W/$var/tcpdump/Makefile" ||
 		bad "$var tcpdump was not configured against ../libpcap"
-	sum "   $var build: libpcap $((t1 - t0)) s, libpcap testprogs $((t2 - t1)) s, tcpdump $((t3 - t2)) s"
+	sum "   $var build: libpcap $((t1 - t0)) s${ta:+ (autoreconf $ta s)}, libpcap testprogs $((t2 - t1)) s, tcpdump $((t3 - t2)) s"
+}
+
+# module_check: the capture module is compiled into the patched libpcap and
+# into the tcpdump linked with it
+module_check() {
+	local d=$W/patched/libpcap cres
+	cres=$(sed -n 's/^checking whether we can compile the vsockmon support\.\.\. //p' "$W/patched/libpcap-configure.log")
+	if [ "$cres" = yes ] && grep -q '^#define PCAP_SUPPORT_VSOCKMON 1' "$d/config.h" &&
+	   nm "$d/libpcap.a" 2>/dev/null | grep -q ' T vsockmon_create$' &&
+	   nm "$W/patched/tcpdump/tcpdump" 2>/dev/null | grep -q ' vsockmon_create$'; then
+		sum "   capture module: configure says \"$cres\", PCAP_SUPPORT_VSOCKMON in config.h, vsockmon_create in libpcap.a and in tcpdump"
+	else
+		bad "capture module not compiled in (configure: \"${cres:-no result}\"; see $W/patched/libpcap-configure.log)"
+	fi
 }
 
 # libpcap_tests <variant>: prints "name: result" lines to $W/<variant>/libpcap-tests.txt
@@ -194,16 +231,26 @@ done
 for var in unpatched patched; do
 	build "$var" || { sum "RESULT $DIST: FAILED ($failures failures)"; exit 1; }
 done
+module_check
 
 # --- libpcap's tests ------------------------------------------------------------------
 for var in unpatched patched; do libpcap_tests "$var"; done
 lt=$W/patched/libpcap-tests.txt
 n=$(wc -l < "$lt"); np=$(grep -c ': passed' "$lt" || true)
-sum "   libpcap tests (make testprogs; filtertest x$(grep -c '^filtertest' "$lt"), findalldevstest, $(grep -c '^read' "$lt") malformed captures): $n run, $np passed or compiled, $(grep -c ': error' "$lt" || true) filters rejected as in the unpatched build"
-if ! diff -u "$W/unpatched/libpcap-tests.txt" "$lt" > "$W/libpcap-tests.diff"; then
+sum "   libpcap tests (make testprogs; filtertest x$(grep -c '^filtertest' "$lt"), findalldevstest, $(grep -c '^read' "$lt") malformed captures): $n run, $np passed or compiled, $(grep -c ': error' "$lt" || true) filters rejected"
+# The series changes exactly these results: "vsock" is a primitive now
+# (compiled on VSOCK, LINUX_SLL and LINUX_SLL2, rejected with our message
+# elsewhere) and plain "port" means the vsock port on DLT_VSOCK.  Every other
+# line must be identical to the unpatched build's.
+intended() { grep -E ${2:-} "^filtertest [A-Z0-9_]+ 'vsock'|^filtertest VSOCK 'port 22'" "$1" || true; }
+if ! diff -u <(intended "$W/unpatched/libpcap-tests.txt" -v) <(intended "$lt" -v) > "$W/libpcap-tests.diff"; then
 	cat "$W/libpcap-tests.diff"
 	bad "libpcap tests: the patched results differ from the unpatched ones"
 fi
+nint=$(intended "$lt" | wc -l)
+nok=$(intended "$lt" | grep -cE "^filtertest (VSOCK|LINUX_SLL|LINUX_SLL2) '.*': passed|^filtertest (EN10MB|RAW) 'vsock': error .*'vsock' supported only on" || true)
+sum "   libpcap tests: $((n - nint)) results identical to the unpatched build; $nint changed as intended ('vsock' everywhere, 'port 22' on VSOCK), $nok of them right"
+[ "$nok" = "$nint" ] || bad "libpcap tests: $((nint - nok)) of the intended changes are wrong: $(intended "$lt" | tr '\n' ';')"
 if grep -q ': failed\|: unexpected' "$lt"; then bad "libpcap tests: $(grep ': failed\|: unexpected' "$lt" | tr '\n' ';')"; fi
 
 # --- tcpdump's own suite -------------------------------------------------------------
@@ -261,6 +308,80 @@ if [ -n "${VSOCKDUMP:-}" ] && [ -x "$VSOCKDUMP" ]; then
 else
 	bad "stub fidelity not checked: no vsockdump binary (build it, or set VSOCKDUMP)"
 fi
+
+# --- the vsock filters ----------------------------------------------------------------------
+t0=$(now_s)
+CC=${CC:-cc} sh "$TOP_SRCDIR/tests/filter/run.sh" "$W/patched/libpcap" > "$W/filter-tests.log" 2>&1 && frc=0 || frc=$?
+res=$(tail -n 1 "$W/filter-tests.log")
+sum "   filter tests (tests/filter/run.sh, $(( $(now_s) - t0 )) s): $(grep '^compile and reject tests:' "$W/filter-tests.log" | sed 's/^compile and reject tests: //') compile/reject; $(sed -n 's/^semantic: \([0-9]*\/[0-9]*\) verdicts agree.*/\1/p' "$W/filter-tests.log") semantic verdicts agree; $(sed -n 's/^ranges: \([0-9]*\/[0-9]*\).*/\1/p' "$W/filter-tests.log") range verdicts; $(sed -n 's/^verifier: //p' "$W/filter-tests.log"); total: $res"
+case "$frc:$res" in
+0:*" 0 failed") ;;
+*) grep '^FAIL' "$W/filter-tests.log" | head -n 20; bad "filter tests (see $W/filter-tests.log)";;
+esac
+
+# "vsock port 22" through filtertest and the patched tcpdump, on savefiles of
+# each link type: the same program, and the filter selects packets.
+mkdir -p "$W/savefiles"
+"$VSOCKGEN" -o "$W/savefiles/sll.pcap" "$TOP_SRCDIR/tests/captures/sll.txt"
+cp "$TOP_SRCDIR/tests/captures/linux61-loopback-stream-seqpacket.pcap" "$W/savefiles/vsock.pcap"
+cp "$TOP_SRCDIR/tests/captures/linux61-loopback-any-sll2.pcap" "$W/savefiles/sll2.pcap"
+ndl=0
+for lt in VSOCK:vsock LINUX_SLL:sll LINUX_SLL2:sll2; do
+	f=$W/savefiles/${lt#*:}.pcap
+	"$W/patched/libpcap/testprogs/filtertest" -s 262144 "${lt%:*}" 'vsock port 22' > "$W/savefiles/${lt#*:}.filtertest" 2>&1 ||
+		bad "filtertest ${lt%:*} 'vsock port 22' failed: $(tail -n 1 "$W/savefiles/${lt#*:}.filtertest")"
+	"$TCPDUMP_BIN" -d -r "$f" 'vsock port 22' > "$W/savefiles/${lt#*:}.tcpdump-d" 2>/dev/null ||
+		bad "tcpdump -d -r ${lt#*:}.pcap 'vsock port 22' failed"
+	# the savefile's snaplen is in the final "ret"
+	if cmp -s <(sed -E 's/ret +#[1-9][0-9]*$/ret #SNAPLEN/' "$W/savefiles/${lt#*:}.filtertest") \
+	          <(sed -E 's/ret +#[1-9][0-9]*$/ret #SNAPLEN/' "$W/savefiles/${lt#*:}.tcpdump-d") &&
+	   [ -s "$W/savefiles/${lt#*:}.tcpdump-d" ]; then
+		ndl=$((ndl + 1))
+	else
+		bad "${lt%:*}: tcpdump -d and filtertest give different programs for 'vsock port 22'"
+	fi
+done
+total=$("$TCPDUMP_BIN" -r "$W/savefiles/vsock.pcap" 2>/dev/null | wc -l)
+nvs=$("$TCPDUMP_BIN" -r "$W/savefiles/vsock.pcap" vsock 2>/dev/null | wc -l)
+nsp=$("$TCPDUMP_BIN" -n -v -r "$W/savefiles/vsock.pcap" 'vsock type seqpacket' 2>/dev/null | grep -c 'type SEQPACKET' || true)
+nst=$("$TCPDUMP_BIN" -n -v -r "$W/savefiles/vsock.pcap" 'vsock type stream' 2>/dev/null | grep -c 'type STREAM' || true)
+nsq=$("$TCPDUMP_BIN" -n -v -r "$W/savefiles/vsock.pcap" 2>/dev/null | grep -c 'type SEQPACKET' || true)
+n2=$("$TCPDUMP_BIN" -r "$W/savefiles/sll2.pcap" 2>/dev/null | wc -l)
+n2v=$("$TCPDUMP_BIN" -r "$W/savefiles/sll2.pcap" vsock 2>/dev/null | wc -l)
+sum "   tcpdump -d 'vsock port 22' = filtertest on $ndl of 3 links (VSOCK, LINUX_SLL, LINUX_SLL2); on $(basename "$TOP_SRCDIR/tests/captures/linux61-loopback-stream-seqpacket.pcap"): 'vsock' $nvs of $total, 'vsock type seqpacket' $nsp (of $nsq SEQPACKET), 'vsock type stream' $nst; on the LINUX_SLL2 capture: 'vsock' $n2v of $n2"
+if [ "$nvs" != "$total" ] || [ "$total" = 0 ] || [ "$nsp" != "$nsq" ] || [ "$nsp" = 0 ] ||
+   [ $((nsp + nst)) -gt "$total" ] || [ "$n2v" = 0 ]; then
+	bad "the patched tcpdump's vsock filters select the wrong packets"
+fi
+
+# --- the capture module's API test -----------------------------------------------------------
+# It creates ifb stand-ins named vsockmon0..63: run it in a network (and
+# mount) namespace of its own, with /sys remounted there, so that the host's
+# devices are neither seen nor touched.
+module_api_test() {
+	local T=$W/patched-testing t0 t1 ok
+	if [ "$(id -u)" != 0 ]; then sum "   module API test: SKIPPED (needs root)"; return; fi
+	if ! unshare -nm sh -c 'ip link add vsmprobe0 type ifb' 2>/dev/null; then
+		sum "   module API test: SKIPPED (no network namespace or no ifb devices here)"; return
+	fi
+	rm -rf "$T"
+	mkdir -p "$T"
+	cp -a "$W/patched/libpcap" "$T/libpcap"
+	t0=$(now_s)
+	(cd "$T/libpcap" && make clean && make -j"$JOBS" CFLAGS="-g -O1 -DVSOCKMON_TESTING" libpcap.a &&
+	 ${CC:-cc} -I. -o vsockmon-api-test "$TOP_SRCDIR/tests/module/vsockmon-api-test.c" libpcap.a -lpthread \
+		$(sed -n 's/^LIBS[ 	]*=[ 	]*//p' Makefile)) > "$T/build.log" 2>&1 ||
+		{ tail -n 20 "$T/build.log"; bad "module API test: build with -DVSOCKMON_TESTING failed"; return; }
+	t1=$(now_s)
+	(cd "$T/libpcap" && timeout 300 unshare -nm sh -c 'mount -t sysfs sysfs /sys && ip link set lo up && exec ./vsockmon-api-test -r') > "$T/api-test.log" 2>&1 && ok=1 || ok=0
+	res=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$T/api-test.log" | tail -n 1)
+	sum "   module API test (-DVSOCKMON_TESTING build $((t1 - t0)) s, run $(( $(now_s) - t1 )) s, own netns, ifb stand-ins): ${res:-no result line}"
+	case "$ok:$res" in
+	1:*" 0 failed") ;;
+	*) grep -E '^FAIL' "$T/api-test.log" | head -n 20; bad "module API test (see $T/api-test.log)";;
+	esac
+}
+module_api_test
 
 if [ "$failures" = 0 ]; then
 	sum "RESULT $DIST: PASSED${NOTE_libpcap:+ (libpcap substituted)}${NOTE_tcpdump:+ (tcpdump substituted)}"

@@ -10,7 +10,9 @@ DIST = bookworm
 EXTRA_DIST += distro/README distro/dists.conf distro/PATCH_DATE \
 	distro/common.sh distro/fetch-upstream.sh distro/mkpatches.sh \
 	distro/check-distro.sh distro/build-debs.sh distro/tcpdump-vsock.1.in \
-	patches
+	distro/libpcap-hunks pcap-vsockmon.c pcap-vsockmon.h \
+	pcap-vsockmon.README.txt gencode-vsock.c gencode-vsock.h \
+	tests/filter tests/module patches
 
 .PHONY: fetch-upstream patches check-patches check-distro check-distro-all \
 	check-distro-debs
@@ -19,7 +21,8 @@ EXTRA_DIST += distro/README distro/dists.conf distro/PATCH_DATE \
 fetch-upstream:
 	bash $(srcdir)/distro/fetch-upstream.sh
 
-# Regenerate patches/ from print-vsock.c, tests/ and distro/.
+# Regenerate patches/ from print-vsock.c, pcap-vsockmon.[ch], gencode-vsock.[ch],
+# tests/ and distro/ (libpcap-hunks/).
 patches: tools/vsockgen$(EXEEXT)
 	$(DISTRO_ENV) bash $(srcdir)/distro/mkpatches.sh
 

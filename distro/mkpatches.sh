@@ -1,7 +1,7 @@
 #!/bin/bash
 # Generate the quilt series patches/tcpdump/ and patches/libpcap/ from our
-# top-level sources (print-vsock.c, tests/, distro/tcpdump-vsock.1.in)
-# against Debian's source packages (distro/dists.conf), deterministically:
+# top-level sources (print-vsock.c, tests/, distro/tcpdump-vsock.1.in;
+# pcap-vsockmon.[ch], gencode-vsock.[ch], distro/libpcap-hunks/) against Debian's source packages (distro/dists.conf), deterministically:
 # the same inputs give byte-identical patches (no timestamps, no Index:
 # lines, files sorted, Last-Update read from distro/PATCH_DATE).
 #
@@ -328,16 +328,123 @@ gen_tcpdump() {
 }
 
 # --- the libpcap series ----------------------------------------------------------
-# Nothing yet: libpcap 1.10 already maps ARPHRD_VSOCKMON to DLT_VSOCK and
-# passes the ARPHRD type through in LINUX_SLL/SLL2 headers.  The capture
-# module and the filter primitives add their patches here.
+# The hunks for files that exist upstream are kept as fragments in
+# distro/libpcap-hunks/NAME.diff; distro/libpcap-hunks/<upstream-version>/NAME.diff,
+# when it exists, replaces it for that version (its context differs).  They
+# are applied with patch(1), with no fuzz (an offset is fine: quilt refresh
+# rewrites every hunk at the exact lines), on top of the previous patches, so
+# the build hunks of the filter land after those of the module.  The new
+# files are copied from the top-level sources.
+HUNKS=$DISTRO_DIR/libpcap-hunks
+
+# hunk <name> <upstream-version>: the fragment to use for that version
+hunk() {
+	if [ -f "$HUNKS/$2/$1" ]; then printf '%s\n' "$HUNKS/$2/$1"; else printf '%s\n' "$HUNKS/$1"; fi
+}
+# apply_hunks <upstream-version> <label> <fragment>...: quilt add the files
+# each fragment touches, then apply it
+apply_hunks() {
+	local uver=$1 label=$2 h f
+	shift 2
+	for h in "$@"; do
+		h=$(hunk "$h" "$uver")
+		[ -s "$h" ] || die "libpcap $uver: no hunk fragment $h"
+		for f in $(sed -n 's|^+++ b/\([^[:space:]]*\).*|\1|p' "$h"); do
+			[ -e "$f" ] || die "libpcap $uver: $label: $f does not exist upstream"
+			q add "$f"
+		done
+		patch -p1 -s --fuzz=0 --no-backup-if-mismatch < "$h" > "$tmp/patch.log" 2>&1 ||
+			{ cat "$tmp/patch.log" >&2; die "libpcap $uver: $label: ${h#"$TOP_SRCDIR"/} does not apply"; }
+	done
+}
+# new_files <label> <file>...: files of ours that libpcap does not have
+new_files() {
+	local label=$1 f
+	shift
+	for f in "$@"; do
+		[ -e "$f" ] && die "libpcap: $label: $f already exists upstream"
+		q add "$f"
+		cp "$TOP_SRCDIR/$f" "$f"
+	done
+}
+
+# gen_libpcap <debian-version> <output dir>
 gen_libpcap() {
-	local ver=$1 out=$2 w=$tmp/libpcap-$1
+	local ver=$1 out=$2 w=$tmp/libpcap-$1 uver
+	uver=$(upstream_version "$ver")
 	unpack_source libpcap "$ver" "$w/tree"
 	rm -rf "$w/tree/.pc"
 	mkdir -p "$out"
-	: > "$out/series"
+	export QUILT_PATCHES=$out QUILT_PC=.pc QUILT_NO_DIFF_TIMESTAMPS=1
+	cd "$w/tree"
+
+	# 1. the capture module
+	q new 0001-pcap-vsockmon-capture-module-for-Linux-vsockmon-devices.patch
+	new_files "capture module" pcap-vsockmon.c pcap-vsockmon.h
+	apply_hunks "$uver" "capture module" vsockmon-build.diff vsockmon-register.diff
+	refresh
+	dep3 "Add a capture module for Linux vsockmon devices" \
+	     "pcap-vsockmon.c claims the network devices whose ARPHRD type is 826" \
+	     "(ARPHRD_VSOCKMON) and leaves every other device to pcap-linux.c." \
+	     "pcap_findalldevs() gives them the description \"Linux vsock monitor\"," \
+	     "or lists a \"vsockmon\" pseudo-device when none exists but the kernel" \
+	     "can make one; opening \"vsockmon\" uses a vsockmon device that is up or" \
+	     "creates one over rtnetlink, and deletes it again at close.  Capture is" \
+	     "a TPACKET_V3 ring (DLT_VSOCK) with kernel filters, exact statistics," \
+	     "a break that first delivers what is in the ring, and a direction" \
+	     "(pcap_setdirection) relative to the local CIDs, since the kernel shows" \
+	     "every vsockmon packet as outgoing." \
+	     "configure.ac (--disable-vsockmon) and CMakeLists.txt (DISABLE_VSOCKMON)" \
+	     "build it on Linux when the headers have what it needs; pcap.c registers" \
+	     "it in capture_source_types[].  configure must be regenerated" \
+	     "(autoreconf, as dh_autoreconf does)." |
+		q header -r
+
+	# 2. the filter primitives
+	q new 0002-gencode-vsock-filter-primitives.patch
+	new_files "vsock filters" gencode-vsock.c gencode-vsock.h
+	apply_hunks "$uver" "vsock filters" vsock-filter-build.diff vsock-filter-gencode.diff vsock-filter-grammar.diff
+	refresh
+	dep3 "Add vsock filter primitives" \
+	     "\"vsock\", \"vsock [src|dst] port N\", \"vsock [src|dst] portrange N-M\"," \
+	     "\"vsock [src|dst] cid N\" (64-bit), \"vsock op OP\", \"vsock type TYPE\" and" \
+	     "\"vsock vop OP\", on DLT_VSOCK and on Linux cooked links (LINUX_SLL," \
+	     "LINUX_SLL2) whose ARPHRD type is 826; plain \"port\" and \"portrange\" mean" \
+	     "vsock ports on DLT_VSOCK.  The fields are compared as the little-endian" \
+	     "numbers they are; a virtio field is tested only when the transport is" \
+	     "virtio and the transport header length covers that field.  The code" \
+	     "generator is gencode-vsock.c; gencode.c, grammar.y.in and scanner.l" \
+	     "get the hooks, keywords and 64-bit CID numbers." |
+		q header -r
+
+	# 3. their documentation
+	q new 0003-pcap-filter-document-the-vsock-primitives.patch
+	apply_hunks "$uver" "vsock filter man page" vsock-filter-man.diff
+	refresh
+	dep3 "Document the vsock filter primitives in pcap-filter(7)" |
+		q header -r
+
+	# 4. kernel filtering of the cooked header's ARPHRD type (-i any)
+	q new 0004-pcap-linux-run-cooked-hatype-tests-in-the-kernel.patch
+	apply_hunks "$uver" "cooked hatype" linux-cooked-hatype.diff
+	refresh
+	dep3 "Run filters on the cooked header's ARPHRD type in the kernel" \
+	     "On the \"any\" device, a filter that loads the ARPHRD type field of" \
+	     "the LINUX_SLL (offset 2) or LINUX_SLL2 (offset 8) header, as \"vsock\"" \
+	     "does to find vsockmon frames (ARPHRD type 826), could not be given to" \
+	     "the kernel, which builds no cooked header, so the whole filter ran in" \
+	     "userland.  Map that load to the kernel's SKF_AD_HATYPE ancillary field," \
+	     "as is done for the packet type, protocol and interface index." |
+		q header -r
+
+	# Check: the series applies with neither fuzz nor offset.
+	q pop -a
+	local pushlog=$w/push.log
+	$QUILT push -a > "$pushlog" 2>&1 || { cat "$pushlog" >&2; die "libpcap $ver: quilt push -a failed"; }
+	if grep -Ei 'fuzz|offset' "$pushlog" >&2; then die "libpcap $ver: fuzz or offset"; fi
+	cd "$TOP_SRCDIR"
 	write_series "$out" libpcap "$ver"
+	unset QUILT_PATCHES QUILT_PC
 }
 
 # write_series <dir> <pkg> <debver>: series file with a header comment

@@ -6,11 +6,20 @@
 #   asan     clang ASan+UBSan build (also -Werror), whole TESTLIST
 #   tshark   our decoding of the well-formed captures agrees with tshark's
 #   distcheck  make distcheck
+#   truncation  every prefix of every test packet through the printer
+#            (ASan+UBSan): a complete decode or " [|vsock]", never garbage
+#   hostile  malformed capture files: clear error or clean skip
+#   fuzz     the printer and file-reading harnesses, 60 s each under
+#            libFuzzer (ASan+UBSan) and 20 s under AFL++: no finding
+#   memcheck valgrind over every capture and option set: no error, no leak
 #   distro   the quilt series is what "make patches" generates; it applies
 #            to Debian's tcpdump and libpcap of bookworm, trixie and sid,
-#            whose own test suites, our TESTLIST and the stub-fidelity
-#            check pass; the bookworm .debs build and print our decoding
-#            (distro/README)
+#            whose own test suites, our TESTLIST, the filter tests, the
+#            capture module's API test and the stub-fidelity check pass;
+#            the bookworm .debs build and print our decoding (distro/README)
+#   live     Debian's 6.1 kernel under qemu: real vsock traffic captured
+#            by stock and patched tcpdump and vsockdump on a real vsockmon
+#            device, the capture module and filters checked (tests/live)
 # A tier that cannot build counts as one failure.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -84,11 +93,35 @@ if [ -x build/werror/vsockdump ]; then
 	count build/tshark.log tshark
 fi
 single distcheck sh -c "cd build/werror && make -s distcheck"
+# tier NAME LOG CMD...: run a tier whose last line is "N passed, N failed"
+tier() {
+	name=$1
+	log=$2
+	shift 2
+	"$@" >"$log" 2>&1
+	grep -E ': failed|^FAIL' "$log" | head -n 20
+	count "$log" "$name"
+}
+
+tier truncation build/truncation.log \
+    env WORKDIR=build/truncation-sweep.d sh tests/hardening/truncation-sweep.sh
+tier hostile build/hostile.log \
+    env WORKDIR=build/hostile.d sh tests/hardening/hostile.sh
+tier fuzz build/fuzz.log \
+    env WORKDIR=build/fuzz-smoke sh tests/fuzz/run-smoke.sh
+tier memcheck build/memcheck.log \
+    env WORKDIR=build/memcheck.d sh tests/hardening/memcheck.sh
+
 if [ -x build/werror/vsockdump ]; then
 	(cd build/werror && make -s check-distro-all) >build/distro.log 2>&1
 	grep -E '^(RESULT|== check-distro|   UNAVAILABLE)' build/distro.log
 	count build/distro.log distro
 fi
+
+# After the distro tier: the live test builds tcpdump and vsockdump on the
+# patched libpcap from the source packages that tier downloaded.
+tier live build/live.log sh tests/live/run.sh
+grep -E '^live: (timings|whole run)' build/live.log
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

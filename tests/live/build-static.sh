@@ -6,6 +6,7 @@
 # the source tree:
 #	vsock-traffic		static, runs in the VM
 #	vsock-pcap-flows	for the host-side checker
+#	live-helper		static, runs in the VM (stages)
 #	vsockdump		static against libpcap.a if possible, else the
 #				ordinary dynamic build (mkinitramfs.sh then
 #				copies its libraries along; a line on stderr
@@ -13,7 +14,8 @@
 #
 # Usage: build-static.sh BUILDDIR
 # Prints the paths, as shell assignments, on stdout:
-#	LIVE_TRAFFIC=... LIVE_FLOWS=... LIVE_VSOCKDUMP=... (empty if none)
+#	LIVE_TRAFFIC=... LIVE_FLOWS=... LIVE_HELPER=...
+#	LIVE_VSOCKDUMP=... (empty if none)
 #	LIVE_VSOCKDUMP_KIND=static|dynamic|none
 #
 # Environment: CC (default cc); LIVE_NO_VSOCKDUMP=1 skips vsockdump.
@@ -35,8 +37,11 @@ $CC -O2 -Wall -Wextra -static -o "$build/vsock-traffic" \
     "$here/vsock-traffic.c"
 $CC -O2 -Wall -Wextra -o "$build/vsock-pcap-flows" \
     "$here/vsock-pcap-flows.c"
+$CC -O2 -Wall -Wextra -static -o "$build/live-helper" \
+    "$here/live-helper.c"
 echo "LIVE_TRAFFIC=$build/vsock-traffic"
 echo "LIVE_FLOWS=$build/vsock-pcap-flows"
+echo "LIVE_HELPER=$build/live-helper"
 
 if [ "${LIVE_NO_VSOCKDUMP:-0}" = 1 ]; then
 	echo "LIVE_VSOCKDUMP="

@@ -16,8 +16,12 @@
 #				"none" for no tcpdump)
 #	LIVE_TCPDUMP_PATCHED	a second tcpdump, as /bin/tcpdump-patched
 #	LIVE_SCENARIO		scenario script (default scenarios/capture.sh)
+#	LIVE_STAGES		stage script, run by /init before vsockmon is
+#				loaded, before vsockmon0 exists and after the
+#				scenario (see init); none if unset or "none"
 #	LIVE_EXTRA_BINS		more programs to copy into /bin
 #	LIVE_TRAFFIC_ARGS LIVE_BURST_ARGS LIVE_IFACE LIVE_CAPTURES LIVE_FUNC_ARGS
+#	LIVE_DFLT_CAPTURES LIVE_BURST_CAPTURES LIVE_STAGE_TIMEOUT
 #	LIVE_NO_BURST LIVE_GUEST_TIMEOUT LIVE_CAPCMD_*
 #				written to /etc/live/env for the scenario
 #				(see scenarios/capture.sh)
@@ -27,6 +31,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 out=${1:?usage: mkinitramfs.sh OUTPUT.cpio.gz}
 : "${LIVE_KROOT:?}" "${LIVE_KVER:?}" "${LIVE_TRAFFIC:?}"
 scenario=${LIVE_SCENARIO:-$here/scenarios/capture.sh}
+stages=${LIVE_STAGES:-}
+[ "$stages" = none ] && stages=
 tcpdump=${LIVE_TCPDUMP:-}
 if [ -z "$tcpdump" ] && [ -x /usr/bin/tcpdump ]; then
 	tcpdump=/usr/bin/tcpdump
@@ -40,6 +46,7 @@ log() {
 }
 
 root=$(mktemp -d "${TMPDIR:-/tmp}/live-initramfs.XXXXXX")
+chmod 755 "$root"	# mktemp makes it 700: "/" for the unprivileged runs
 trap 'rm -rf "$root"' EXIT INT TERM
 mkdir -p "$root/bin" "$root/dev" "$root/proc" "$root/sys" "$root/tmp" \
     "$root/out" "$root/etc/live" "$root/lib/modules" "$root/root"
@@ -124,16 +131,20 @@ if [ -d "$root/usr/lib" ] || [ -d "$root/usr/lib64" ]; then
 fi
 
 # Users, for programs that look up root or drop privileges.
-printf 'root:x:0:0:root:/root:/bin/sh\ntcpdump:x:104:110::/nonexistent:/bin/false\n' \
+# "nobody" runs the captures that must fail for lack of privileges.
+printf 'root:x:0:0:root:/root:/bin/sh\ntcpdump:x:104:110::/nonexistent:/bin/false\nnobody:x:65534:65534:nobody:/nonexistent:/bin/sh\n' \
     >"$root/etc/passwd"
-printf 'root:x:0:\ntcpdump:x:110:\n' >"$root/etc/group"
+printf 'root:x:0:\ntcpdump:x:110:\nnogroup:x:65534:\n' >"$root/etc/group"
 
 cp "$here/init" "$root/init"
 chmod 755 "$root/init"
 cp "$scenario" "$root/etc/live/scenario.sh"
+if [ -n "$stages" ]; then
+	cp "$stages" "$root/etc/live/stages.sh"
+fi
 for v in LIVE_TRAFFIC_ARGS LIVE_BURST_ARGS LIVE_IFACE LIVE_CAPTURES \
-    LIVE_FUNC_ARGS \
-    LIVE_NO_BURST LIVE_GUEST_TIMEOUT \
+    LIVE_FUNC_ARGS LIVE_DFLT_CAPTURES LIVE_BURST_CAPTURES \
+    LIVE_NO_BURST LIVE_GUEST_TIMEOUT LIVE_STAGE_TIMEOUT \
     $(env | sed -n 's/^\(LIVE_CAPCMD_[A-Za-z0-9_]*\)=.*/\1/p'); do
 	eval "isset=\${$v+x} val=\${$v:-}"
 	[ -n "$isset" ] || continue

@@ -24,6 +24,15 @@
 #	LIVE_SCENARIO, LIVE_TRAFFIC_ARGS, LIVE_BURST_ARGS, LIVE_CAPTURES,
 #	LIVE_CAPCMD_<name>, LIVE_NO_BURST: see mkinitramfs.sh and
 #			scenarios/capture.sh
+#	LIVE_PATCHED	"none": do not build tcpdump and vsockdump on our
+#			libpcap (build-patched.sh), and skip the stages
+#	LIVE_PATCHED_BUILD  their build directory (default
+#			${XDG_CACHE_HOME:-$HOME/.cache}/vsockdump-live/patched-build)
+#	LIVE_LIBPCAP_SRC, LIVE_TCPDUMP_SRC, LIVE_VSOCKMON_PATCH,
+#	LIVE_DISTRO_SRC	see build-patched.sh
+#	LIVE_STAGES	stage script (default scenarios/patched.sh when the
+#			patched build succeeded; "none" for none)
+#	LIVE_DFLT_CAPTURES, LIVE_BURST_CAPTURES: see scenarios/capture.sh
 #	LIVE_TIMEOUT	qemu's hard timeout in seconds (default 150)
 set -u
 
@@ -80,8 +89,36 @@ none)
 	LIVE_VSOCKDUMP_KIND=given
 	;;
 esac
+# tcpdump and vsockdump on our libpcap (capture module and filters),
+# static; cached between runs.  They become the "patched" and "vd"
+# captures, and the stages (scenarios/patched.sh) run with them.
+patched_status=skipped
+user_td_patched=${LIVE_TCPDUMP_PATCHED:-}
+if [ "${LIVE_PATCHED:-}" != none ]; then
+	penv=$(sh "$here/build-patched.sh" "${LIVE_PATCHED_BUILD:-${XDG_CACHE_HOME:-$HOME/.cache}/vsockdump-live/patched-build}")
+	if [ $? -eq 0 ]; then
+		eval "$penv"
+		patched_status="ok ($LIVE_PATCHED_HOW)"
+		[ -n "$user_td_patched" ] &&
+		    LIVE_TCPDUMP_PATCHED=$user_td_patched
+		if [ -z "$want_vd" ]; then
+			LIVE_VSOCKDUMP=$LIVE_VSOCKDUMP_PATCHED
+			LIVE_VSOCKDUMP_KIND="static, our libpcap"
+		fi
+		export LIVE_TCPDUMP_PATCHED
+		: "${LIVE_STAGES:=$here/scenarios/patched.sh}"
+		: "${LIVE_DFLT_CAPTURES=patched vd}"
+		: "${LIVE_BURST_CAPTURES=stock stock-dflt patched patched-dflt vd vd-dflt}"
+		LIVE_EXTRA_BINS="${LIVE_EXTRA_BINS:-} $LIVE_HELPER"
+		export LIVE_STAGES LIVE_DFLT_CAPTURES LIVE_BURST_CAPTURES \
+		    LIVE_EXTRA_BINS
+	else
+		patched_status=failed
+	fi
+fi
 t_build=$(elapsed "$t0" "$(now)")
-echo "live: programs built in ${t_build} s (vsockdump: $LIVE_VSOCKDUMP_KIND)"
+echo "live: programs built in ${t_build} s (vsockdump: $LIVE_VSOCKDUMP_KIND;" \
+    "tcpdump and vsockdump on our libpcap: $patched_status)"
 
 t0=$(now)
 export LIVE_KROOT LIVE_KVER LIVE_TRAFFIC LIVE_VSOCKDUMP
@@ -104,8 +141,9 @@ fi
 for f in "$res"/*.stderr; do
 	[ -e "$f" ] || continue
 	case $f in *traffic.stderr|*vm-decode.stderr) continue ;; esac
-	echo "live: $(basename "$f" .stderr):" \
-	    "$(grep -E 'captured|received|dropped' "$f" | tr '\n' ' ')"
+	figs=$(grep -E '^[0-9]+ packets? (captured|received|dropped)' "$f" |
+	    tr '\n' ' ')
+	[ -n "$figs" ] && echo "live: $(basename "$f" .stderr): $figs"
 done
 
 t0=$(now)
@@ -129,5 +167,15 @@ echo "live: timings: fetch ${t_fetch} s, build ${t_build} s," \
     "whole run $(elapsed "$t_start" "$(now)") s"
 echo "live: results in $res"
 grep -v ' passed, .* failed$' "$LIVE_WORK/check.out"
-tail -n 1 "$LIVE_WORK/check.out"
+# shellcheck disable=SC2046
+set -- $(tail -n 1 "$LIVE_WORK/check.out")
+npass=${1:-0} nfail=${3:-1}
+if [ "$patched_status" = failed ]; then
+	echo "FAIL build: tcpdump and vsockdump on our libpcap" \
+	    "(build-patched.sh; see its messages above)"
+	nfail=$((nfail + 1))
+	check_status=1
+fi
+echo "live: whole run $(elapsed "$t_start" "$(now)") s"
+echo "$npass passed, $nfail failed"
 exit "$check_status"

@@ -39,6 +39,11 @@
  *	flow type=Y src=CID.PORT dst=CID.PORT rw=N bytes=B fnv=H
  *	file linktype=L packets=N		(last)
  *
+ * A LINUX_SLL or LINUX_SLL2 capture (tcpdump -i any) is read too: a
+ * frame whose ARPHRD type is 826 (vsockmon) is printed as above, its
+ * caplen and len counted without the cooked header; other frames print
+ * as "short".
+ *
  * src/dst come from the vsockmon header, vsrc/vdst from the virtio one;
  * paylen is the payload bytes present in the capture.  One "flow" line
  * is printed per (type, src, dst) that carried RW packets: their count,
@@ -54,6 +59,11 @@
 #include <string.h>
 
 #define DLT_VSOCK_	271
+#define DLT_LINUX_SLL_	113
+#define DLT_LINUX_SLL2_	276
+#define SLLHDR		16
+#define SLL2HDR		20
+#define ARPHRD_VSOCKMON_ 826
 #define MONHDR		32
 #define VIRTIOHDR	44
 #define MAXSNAP		(1024 * 1024)
@@ -235,6 +245,16 @@ main(int argc, char *argv[])
 		n++;
 		if (linktype == DLT_VSOCK_)
 			packet(n, buf, caplen, len);
+		else if (linktype == DLT_LINUX_SLL2_ && caplen >= SLL2HDR &&
+		    len >= SLL2HDR &&
+		    (buf[8] << 8 | buf[9]) == ARPHRD_VSOCKMON_)
+			packet(n, buf + SLL2HDR, caplen - SLL2HDR,
+			    len - SLL2HDR);
+		else if (linktype == DLT_LINUX_SLL_ && caplen >= SLLHDR &&
+		    len >= SLLHDR &&
+		    (buf[2] << 8 | buf[3]) == ARPHRD_VSOCKMON_)
+			packet(n, buf + SLLHDR, caplen - SLLHDR,
+			    len - SLLHDR);
 		else
 			printf("pkt n=%lu caplen=%u len=%u short=1\n", n,
 			    caplen, len);

@@ -16,7 +16,13 @@
 #	patched	tcpdump-patched (LIVE_TCPDUMP_PATCHED)
 #	vd	vsockdump
 # LIVE_CAPTURES overrides the list; LIVE_CAPCMD_<name> the command
-# (it gets "-i IFACE -w FILE" appended).
+# (it gets "-i IFACE -w FILE" appended; "-" in a name is "_" there).
+# LIVE_DFLT_CAPTURES (e.g. "patched vd"): these programs also capture
+# phase 1 as NAME-dflt, with their default buffer and without
+# --immediate-mode (and no LIVE_FUNC_ARGS), to show that stopping by
+# SIGINT loses nothing even then.
+# LIVE_BURST_CAPTURES: the captures of phase 2 (default LIVE_CAPTURES;
+# may name NAME-dflt ones).
 #
 # Results in $1 (default /out):
 #	traffic.log, traffic.stderr, traffic.rc	phase 1's generator
@@ -49,7 +55,7 @@ counters() {
 }
 
 capcmd() {
-	eval "c=\${LIVE_CAPCMD_$1:-}"
+	eval "c=\${LIVE_CAPCMD_$(echo "$1" | tr -c 'A-Za-z0-9_\n' _):-}"
 	if [ -n "$c" ]; then
 		echo "$c"
 		return
@@ -58,6 +64,9 @@ capcmd() {
 	stock)	echo "tcpdump -Z root --immediate-mode" ;;
 	patched) echo "tcpdump-patched -Z root --immediate-mode" ;;
 	vd)	echo "vsockdump --immediate-mode" ;;
+	stock-dflt) echo "tcpdump -Z root" ;;
+	patched-dflt) echo "tcpdump-patched -Z root" ;;
+	vd-dflt) echo "vsockdump" ;;
 	*)	echo "$1" ;;
 	esac
 }
@@ -128,7 +137,12 @@ for name in $LIVE_CAPTURES; do
 	# shellcheck disable=SC2086
 	start "$name" "$name" ${LIVE_FUNC_ARGS--B 32768}
 done
-for name in $LIVE_CAPTURES; do
+dflt=
+for name in ${LIVE_DFLT_CAPTURES:-}; do
+	start "$name-dflt" "$name-dflt"
+	dflt="$dflt $name-dflt"
+done
+for name in $LIVE_CAPTURES $dflt; do
 	waitlisten "$name"
 done
 counters "functional-start"
@@ -137,23 +151,23 @@ vsock-traffic ${LIVE_TRAFFIC_ARGS:-} stream seqpacket refused \
     >"$out/traffic.log" 2>"$out/traffic.stderr"
 echo $? >"$out/traffic.rc"
 counters "functional-stop"
-for name in $LIVE_CAPTURES; do
+for name in $LIVE_CAPTURES $dflt; do
 	stop "$name"
 done
 counters "functional-stopped"
 # Decoded in the VM too, for the host to compare.
 if command -v vsockdump >/dev/null; then
-	for name in $LIVE_CAPTURES; do
+	for name in $LIVE_CAPTURES $dflt; do
 		vsockdump -t -n -v -r "$out/$name.pcap" \
 		    >"$out/$name.vm-decode.txt" 2>"$out/$name.vm-decode.stderr"
 	done
 fi
 echo "phase 1: traffic status $(cat "$out/traffic.rc"), captures:" \
-    "$LIVE_CAPTURES"
+    "$LIVE_CAPTURES$dflt"
 
 # Phase 2.
 [ "${LIVE_NO_BURST:-0}" = 1 ] && exit 0
-for name in $LIVE_CAPTURES; do
+for name in ${LIVE_BURST_CAPTURES:-$LIVE_CAPTURES}; do
 	start "burst-$name" "$name"
 	waitlisten "burst-$name"
 	counters "burst-$name-start"

@@ -1,0 +1,139 @@
+#!/bin/sh
+#
+# Copyright (c) 2026 The vsockdump authors
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# Fuzz smoke tier (CI): builds the harnesses with clang's libFuzzer and
+# ASan+UBSan, replays the committed seed corpora, then fuzzes each
+# harness for FUZZ_SECONDS.  Any crash, sanitizer report, leak, timeout
+# or out-of-memory is a failure; its reproducer is kept under WORKDIR.
+# With afl-fuzz and afl-clang-fast installed it also builds the AFL++
+# harnesses and runs each for AFL_SECONDS (0 skips that part).
+#
+# Usage:	sh tests/fuzz/run-smoke.sh
+# Environment:
+#	FUZZ_SECONDS	libFuzzer time per harness (default 60)
+#	AFL_SECONDS	afl-fuzz time per harness (default 20; 0: skip)
+#	WORKDIR		build and scratch directory (default ./fuzz-smoke)
+#
+# Ends with "N passed, N failed"; exits 1 if any check failed.
+
+fuzzdir=$(cd "$(dirname "$0")" && pwd) || exit 2
+FUZZ_SECONDS=${FUZZ_SECONDS:-60}
+AFL_SECONDS=${AFL_SECONDS:-20}
+WORKDIR=${WORKDIR:-fuzz-smoke}
+harnesses="fuzz-printer fuzz-readfile"
+
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); echo "PASS: $*"; }
+ko() { fail=$((fail + 1)); echo "FAIL: $*"; }
+
+rm -rf "$WORKDIR"
+mkdir -p "$WORKDIR/bin" "$WORKDIR/artifacts" || exit 2
+WORKDIR=$(cd "$WORKDIR" && pwd)
+
+with_afl=no
+if [ "$AFL_SECONDS" != 0 ] && command -v afl-fuzz >/dev/null 2>&1 &&
+    command -v afl-clang-fast >/dev/null 2>&1; then
+	with_afl=yes
+fi
+
+if sh "$fuzzdir/build.sh" "$WORKDIR/bin" libfuzzer &&
+    sh "$fuzzdir/build.sh" "$WORKDIR/bin" replay; then
+	ok "build (libFuzzer, replay)"
+else
+	ko "build (libFuzzer, replay)"
+	echo "$pass passed, $fail failed"
+	exit 1
+fi
+if [ $with_afl = yes ]; then
+	if sh "$fuzzdir/build.sh" "$WORKDIR/bin" afl; then
+		ok "build (AFL++)"
+	else
+		ko "build (AFL++)"
+		with_afl=no
+	fi
+else
+	echo "(afl-fuzz or afl-clang-fast missing, or AFL_SECONDS=0:" \
+	    "AFL++ part skipped)"
+fi
+
+ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1:allocator_may_return_null=0}
+UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+export ASAN_OPTIONS UBSAN_OPTIONS
+
+for h in $harnesses; do
+	name=${h#fuzz-}
+	seeds=$fuzzdir/corpus-$name
+
+	# 1. Every seed, replayed without libFuzzer.
+	if "$WORKDIR/bin/$h.replay" "$seeds"/* \
+	    >"$WORKDIR/$h.replay.log" 2>&1; then
+		ok "$h: replay of $(ls "$seeds" | wc -l) seeds"
+	else
+		ko "$h: replay of the seeds (see $WORKDIR/$h.replay.log)"
+		tail -20 "$WORKDIR/$h.replay.log"
+	fi
+
+	# 2. libFuzzer for FUZZ_SECONDS, new inputs into a scratch corpus.
+	mkdir -p "$WORKDIR/corpus-$name"
+	"$WORKDIR/bin/$h" -max_total_time="$FUZZ_SECONDS" \
+	    -print_final_stats=1 -timeout=10 -rss_limit_mb=2048 \
+	    -max_len=70000 \
+	    -artifact_prefix="$WORKDIR/artifacts/$h-" \
+	    "$WORKDIR/corpus-$name" "$seeds" >"$WORKDIR/$h.log" 2>&1
+	status=$?
+	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' \
+	    "$WORKDIR/$h.log")
+	rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$WORKDIR/$h.log")
+	cov=$(grep -E '^#[0-9]+[[:space:]]+(DONE|INITED|REDUCE|NEW|pulse)' \
+	    "$WORKDIR/$h.log" | tail -1 |
+	    sed -n 's/.*cov: \([0-9]*\) ft: \([0-9]*\) corp: \([^ ]*\).*/cov \1, ft \2, corpus \3/p')
+	found=$(ls "$WORKDIR/artifacts" | grep -c "^$h-")
+	echo "$h: ${execs:-?} execs in ${FUZZ_SECONDS}s (${rate:-?}/s), ${cov:-no coverage line}, $found findings"
+	if [ $status -eq 0 ] && [ "$found" -eq 0 ] && [ -n "$execs" ]; then
+		ok "$h: libFuzzer ${FUZZ_SECONDS}s"
+	else
+		ko "$h: libFuzzer ${FUZZ_SECONDS}s (exit $status; log $WORKDIR/$h.log)"
+		grep -E 'ERROR|SUMMARY|runtime error|ndo_error' "$WORKDIR/$h.log" |
+		    head -10
+		ls "$WORKDIR/artifacts"/"$h"-* 2>/dev/null |
+		    sed 's/^/  reproducer: /'
+	fi
+
+	# 3. AFL++ for AFL_SECONDS.
+	[ $with_afl = yes ] || continue
+	rm -rf "$WORKDIR/afl-$name"
+	AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 \
+	AFL_NO_AFFINITY=1 AFL_NO_UI=1 AFL_QUIET=1 \
+	ASAN_OPTIONS="$ASAN_OPTIONS:symbolize=0" \
+	    afl-fuzz -V "$AFL_SECONDS" -m none -t 2000 -i "$seeds" \
+	    -o "$WORKDIR/afl-$name" -- "$WORKDIR/bin/$h.afl" \
+	    >"$WORKDIR/$h.afl.log" 2>&1
+	status=$?
+	st=$WORKDIR/afl-$name/default/fuzzer_stats
+	if [ -f "$st" ]; then
+		aexecs=$(sed -n 's/^execs_done *: *//p' "$st")
+		edges=$(sed -n 's/^edges_found *: *//p' "$st")
+		total=$(sed -n 's/^total_edges *: *//p' "$st")
+		crashes=$(sed -n 's/^saved_crashes *: *//p' "$st")
+		[ -n "$crashes" ] || crashes=$(sed -n 's/^unique_crashes *: *//p' "$st")
+		hangs=$(sed -n 's/^saved_hangs *: *//p' "$st")
+		[ -n "$hangs" ] || hangs=$(sed -n 's/^unique_hangs *: *//p' "$st")
+		echo "$h (AFL++): $aexecs execs in ${AFL_SECONDS}s, edges $edges/$total, $crashes crashes, $hangs hangs"
+		if [ "$crashes" = 0 ] && [ "$hangs" = 0 ] &&
+		    [ "${aexecs:-0}" -gt 0 ]; then
+			ok "$h: AFL++ ${AFL_SECONDS}s"
+		else
+			ko "$h: AFL++ ${AFL_SECONDS}s (inputs in $WORKDIR/afl-$name/default/crashes, hangs)"
+		fi
+	else
+		ko "$h: AFL++ did not run (exit $status; log $WORKDIR/$h.afl.log)"
+		tail -15 "$WORKDIR/$h.afl.log"
+	fi
+done
+
+echo "(filter-compiler harness: not yet, see tests/fuzz/README)"
+echo "$pass passed, $fail failed"
+[ $fail -eq 0 ]

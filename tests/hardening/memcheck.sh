@@ -1,0 +1,107 @@
+#!/bin/sh
+#
+# Copyright (c) 2026 The vsockdump authors
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# Valgrind memcheck of vsockdump over every test capture (each
+# tests/captures/*.txt built by tools/vsockgen, and the two real
+# captures) with every option set tests/TESTLIST uses, run as TESTrun
+# runs them (TZ=GMT0 vsockdump -# -n -r CAPTURE OPTIONS); then, for each
+# capture, "-w FILE" (checked by reading FILE back) and "-r -" from the
+# standard input.  Each run must exit 0 with no memcheck error and no
+# byte definitely or indirectly lost.
+#
+# vsockdump is built here with gcc -O1 -g (valgrind 3.19 cannot read the
+# DWARF 5 that clang 14 writes), unless VSOCKDUMP names a program.
+#
+# Usage:	sh tests/hardening/memcheck.sh
+# Environment:	VSOCKDUMP, CC (default gcc), WORKDIR (default ./memcheck.d)
+#
+# Ends with "N passed, N failed".
+
+srcdir=$(cd "$(dirname "$0")/../.." && pwd) || exit 2
+CC=${CC:-gcc}
+WORKDIR=${WORKDIR:-memcheck.d}
+
+command -v valgrind >/dev/null 2>&1 ||
+    { echo "memcheck.sh: valgrind not installed"; echo "0 passed, 1 failed"; exit 1; }
+
+rm -rf "$WORKDIR"
+mkdir -p "$WORKDIR/caps" "$WORKDIR/logs" || exit 2
+WORKDIR=$(cd "$WORKDIR" && pwd)
+libs=$(pkg-config --libs libpcap 2>/dev/null || echo -lpcap)
+
+if [ -z "$VSOCKDUMP" ]; then
+	# shellcheck disable=SC2086
+	$CC -O1 -g -Wall -DHAVE_NET_IF_H=1 -I"$srcdir/netdissect-stubs" \
+	    -o "$WORKDIR/vsockdump" "$srcdir/vsockdump.c" \
+	    "$srcdir/vsockdump-sll.c" "$srcdir/print-vsock.c" \
+	    "$srcdir/netdissect-stubs/util-print.c" \
+	    "$srcdir/netdissect-stubs/print-ascii.c" \
+	    "$srcdir/netdissect-stubs/print.c" $libs ||
+	    { echo "memcheck.sh: build failed"; echo "0 passed, 1 failed"; exit 1; }
+	VSOCKDUMP=$WORKDIR/vsockdump
+fi
+cc -O1 -o "$WORKDIR/vsockgen" "$srcdir/tools/vsockgen.c" ||
+    { echo "memcheck.sh: vsockgen build failed"; echo "0 passed, 1 failed"; exit 1; }
+
+for t in "$srcdir"/tests/captures/*.txt; do
+	"$WORKDIR/vsockgen" -o "$WORKDIR/caps/$(basename "$t" .txt).cap" "$t" ||
+	    { echo "memcheck.sh: vsockgen $t failed"; exit 1; }
+done
+cp "$srcdir"/tests/captures/*.pcap "$WORKDIR/caps/"
+
+# The distinct option sets of TESTLIST (its fourth field onwards).
+grep -v '^#' "$srcdir/tests/TESTLIST" | awk 'NF >= 3 {
+	s = ""; for (i = 4; i <= NF; i++) s = s (i > 4 ? " " : "") $i
+	if (!(s in seen)) { seen[s] = 1; print (s == "" ? "-" : s) }
+}' >"$WORKDIR/optsets"
+
+TZ=GMT0
+export TZ
+vg="valgrind -q --error-exitcode=99 --leak-check=full
+	--errors-for-leak-kinds=definite,indirect
+	--show-leak-kinds=definite,indirect --track-origins=yes"
+
+pass=0
+fail=0
+n=0
+# run NAME CMD...: memcheck of one vsockdump run; stdin is the caller's.
+run() {
+	name=$1
+	shift
+	n=$((n + 1))
+	log=$WORKDIR/logs/$n.log
+	# shellcheck disable=SC2086
+	$vg --log-file="$log" "$@" >"$WORKDIR/out" 2>"$WORKDIR/err"
+	st=$?
+	if [ $st -eq 0 ] && [ ! -s "$log" ]; then
+		pass=$((pass + 1))
+		return 0
+	fi
+	fail=$((fail + 1))
+	echo "FAIL: $name: exit $st (memcheck log $log)"
+	head -30 "$log"
+	tail -3 "$WORKDIR/err"
+	return 1
+}
+
+for cap in "$WORKDIR"/caps/*; do
+	c=$(basename "$cap")
+	before=$fail
+	while read -r opts; do
+		[ "$opts" = - ] && opts=
+		# shellcheck disable=SC2086
+		run "$c $opts" "$VSOCKDUMP" -# -n -r "$cap" $opts </dev/null
+	done <"$WORKDIR/optsets"
+	run "$c -w" "$VSOCKDUMP" -n -r "$cap" -w "$WORKDIR/w.pcap" </dev/null &&
+	    { "$VSOCKDUMP" -n -r "$WORKDIR/w.pcap" >/dev/null 2>&1 ||
+	    { echo "FAIL: $c -w: the written file cannot be read back";
+	      pass=$((pass - 1)); fail=$((fail + 1)); }; }
+	run "$c -w --print -v" "$VSOCKDUMP" -n -v --print -r "$cap" \
+	    -w "$WORKDIR/w2.pcap" </dev/null
+	run "$c -r -" "$VSOCKDUMP" -n -vv -r - <"$cap"
+	[ $fail -eq $before ] && echo "PASS: $c ($(wc -l <"$WORKDIR/optsets") option sets, -w, -w --print, -r -)"
+done
+echo "$pass passed, $fail failed"
+[ $fail -eq 0 ]

@@ -1,0 +1,61 @@
+#!/bin/sh
+#
+# Copyright (c) 2026 The vsockdump authors
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# Builds tests/hardening/truncation-sweep.c with the printer and the
+# netdissect stubs under ASan+UBSan, builds every tests/captures/*.txt
+# with tools/vsockgen, and sweeps every prefix of every packet of those
+# and of the two real captures at -v, -vv and -X (see the comment at the
+# top of truncation-sweep.c for what is checked).
+#
+# Usage:	sh tests/hardening/truncation-sweep.sh [CAPTURE...]
+# Environment:	CC (default clang), WORKDIR (default ./truncation-sweep.d)
+#
+# Ends with "N passed, N failed" (one case per packet and option set).
+
+srcdir=$(cd "$(dirname "$0")/../.." && pwd) || exit 2
+CC=${CC:-clang}
+WORKDIR=${WORKDIR:-truncation-sweep.d}
+
+rm -rf "$WORKDIR"
+mkdir -p "$WORKDIR/caps" || exit 2
+
+san="-fsanitize=address,undefined -fno-sanitize-recover=all"
+# shellcheck disable=SC2086
+$CC -g -O1 -fno-omit-frame-pointer -Wall -Wextra -DHAVE_NET_IF_H=1 \
+    -I"$srcdir/netdissect-stubs" $san -o "$WORKDIR/truncation-sweep" \
+    "$srcdir/tests/hardening/truncation-sweep.c" "$srcdir/print-vsock.c" \
+    "$srcdir/vsockdump-sll.c" "$srcdir/netdissect-stubs/util-print.c" \
+    "$srcdir/netdissect-stubs/print-ascii.c" \
+    "$srcdir/netdissect-stubs/print.c" \
+    $(pkg-config --libs libpcap 2>/dev/null || echo -lpcap) ||
+    { echo "truncation-sweep.sh: build failed"; echo "0 passed, 1 failed"; exit 1; }
+$CC -O1 -o "$WORKDIR/vsockgen" "$srcdir/tools/vsockgen.c" ||
+    { echo "truncation-sweep.sh: vsockgen build failed"; echo "0 passed, 1 failed"; exit 1; }
+
+if [ $# -eq 0 ]; then
+	for t in "$srcdir"/tests/captures/*.txt; do
+		b=$(basename "$t" .txt)
+		"$WORKDIR/vsockgen" -o "$WORKDIR/caps/$b.cap" "$t" || {
+			echo "truncation-sweep.sh: vsockgen $t failed"
+			echo "0 passed, 1 failed"
+			exit 1
+		}
+	done
+	cp "$srcdir"/tests/captures/*.pcap "$WORKDIR/caps/"
+	set -- "$WORKDIR"/caps/*
+fi
+
+ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1}
+UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+export ASAN_OPTIONS UBSAN_OPTIONS
+"$WORKDIR/truncation-sweep" "$@"
+status=$?
+if [ $status -gt 1 ]; then
+	# A sanitizer report or a crash: the program did not get to its
+	# own summary.
+	echo "truncation-sweep.sh: the sweep died (status $status)"
+	echo "0 passed, 1 failed"
+fi
+exit $status
