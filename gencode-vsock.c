@@ -204,8 +204,21 @@ vsock_cmp(struct vsock_link *l, u_int off, u_int size, bpf_u_int32 mask,
     int jtype, bpf_u_int32 k)
 {
 	struct slist *s;
+	struct block *b;
 
 	s = vsock_new_stmt(l->cstate, BPF_LD|BPF_ABS|size, off);
+	if (mask != 0xffffffff && jtype == BPF_JEQ && k == 0) {
+		/*
+		 * "The masked bits are all 0" as a negated "jset", which
+		 * is what the optimizer makes of "and; jeq #0" anyway:
+		 * given "and; jeq #0" twice (as in "vsock src portrange
+		 * 0-3 and vsock src portrange 0-3"), libpcap 1.10's
+		 * optimizer concluded that nothing matched.
+		 */
+		b = vsock_new_block(l->cstate, s, BPF_JMP|BPF_JSET|BPF_K, mask);
+		gen_not(b);
+		return (b);
+	}
 	if (mask != 0xffffffff)
 		s->next = vsock_new_stmt(l->cstate, BPF_ALU|BPF_AND|BPF_K,
 		    mask);
@@ -669,10 +682,9 @@ vsock_range_direct(struct vsock_link *l, u_int off, bpf_u_int32 n,
 /*
  * n <= the little-endian 32-bit field at "off" <= m.
  *
- * Candidates, the shortest expected one is used: the direct test
- * above; for a range that starts at 0 or ends at 2^32 - 1, the negated
- * test of the complementary range; for a range of a few values, one
- * comparison with each (on a single load).  Each candidate loads the
+ * Candidates, the shorter expected one is used: the direct test above;
+ * for a range of a few values, one comparison with each (on a single
+ * load); for all values but one, the negated comparison with that one.  Each candidate loads the
  * last byte of the field first (or the whole field), so each rejects a
  * packet that does not hold the whole field.
  */
@@ -683,7 +695,7 @@ vsock_gen_range(struct vsock_link *l, u_int off, bpf_u_int32 n,
     bpf_u_int32 m)
 {
 	struct block *best, *b, *b0;
-	int best_cost, cost;
+	int best_cost;
 	bpf_u_int32 v;
 
 	if (n > m) {
@@ -699,30 +711,15 @@ vsock_gen_range(struct vsock_link *l, u_int off, bpf_u_int32 n,
 		return (vsock_true(l));
 	}
 
-	best = vsock_range_direct(l, off, n, m, &best_cost);
-
-	if (n == 0 || m == 0xffffffff) {
-		if (n == 0)
-			n = m + 1, m = 0xffffffff;
-		else
-			m = n - 1, n = 0;
-		if (n == m) {
-			b = vsock_cmp(l, off, BPF_W, 0xffffffff, BPF_JEQ,
-			    vsock_swap32(n));
-			cost = 2;
-		} else
-			b = vsock_range_direct(l, off, n, m, &cost);
-		if (cost < best_cost) {
-			gen_not(b);
-			best = b;
-			best_cost = cost;
-		}
-		/* Back to the range asked for. */
-		if (n == 0)
-			n = m + 1, m = 0xffffffff;
-		else
-			m = n - 1, n = 0;
+	if ((n == 0 && m == 0xfffffffe) || (n == 1 && m == 0xffffffff)) {
+		/* All values but one: a single comparison, negated. */
+		b = vsock_cmp(l, off, BPF_W, 0xffffffff, BPF_JEQ,
+		    vsock_swap32(n == 0 ? 0xffffffff : 0));
+		gen_not(b);
+		return (b);
 	}
+
+	best = vsock_range_direct(l, off, n, m, &best_cost);
 
 	if (m - n < VSOCK_RANGE_ENUM_MAX && (int)(m - n) + 2 < best_cost) {
 		b = NULL;

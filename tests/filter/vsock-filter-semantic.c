@@ -156,6 +156,13 @@ static const struct filter filters[] = {
 	  "link[20] + link[21] * 256 + link[22] * 65536 + "
 	  "link[23] * 16777216 <= 2271560481", 0 },
 	{ "vsock src portrange 1234-1234", "link[16:4] = 0xd2040000", 0 },
+	/* Regressions: libpcap's optimizer concluded that these matched
+	   nothing (tests/hardening/findings/filter-portrange-optimizer). */
+	{ "vsock src portrange 0-3 and vsock src portrange 0-3",
+	  "link[16:4] & 0xffffff = 0 and link[16] <= 3", 0 },
+	{ "(vsock src portrange 0-3) and "
+	  "(vsock src portrange 0-3 or 65536-70000)",
+	  "link[16:4] & 0xffffff = 0 and link[16] <= 3", 0 },
 	{ "port 22 or portrange 9000-9001",
 	  "link[16:4] = 0x16000000 or link[20:4] = 0x16000000 or "
 	  "link[16:4] = 0x28230000 or link[16:4] = 0x29230000 or "

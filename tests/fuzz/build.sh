@@ -5,10 +5,10 @@
 #
 # Builds the fuzz harnesses of tests/fuzz/ into a directory:
 #
-#	sh tests/fuzz/build.sh [OUTDIR] [libfuzzer|afl|replay|all]
+#	sh tests/fuzz/build.sh [OUTDIR] [libfuzzer|afl|replay|all] [HARNESS...]
 #
-# (default OUTDIR ./fuzz-out, default kind libfuzzer).  From each of
-# fuzz-printer.c and fuzz-readfile.c:
+# (default OUTDIR ./fuzz-out, default kind libfuzzer, default harnesses
+# fuzz-printer fuzz-readfile fuzz-filter).  From each of them:
 #
 #	libfuzzer	OUTDIR/NAME		clang -fsanitize=fuzzer,address,undefined
 #	afl		OUTDIR/NAME.afl		afl-clang-fast, ASan+UBSan, with
@@ -21,12 +21,22 @@
 # and (for libFuzzer and AFL++) instrumented for coverage; libpcap is
 # the system's (uninstrumented).
 #
+# fuzz-filter.c is built alone, against a static libpcap that carries
+# our patch series, itself built with ASan+UBSan and the coverage
+# instrumentation of the kind (-fsanitize=fuzzer-no-link; afl-clang-fast
+# for afl) by build-libpcap.sh, cached in $FUZZ_LIBPCAP_CACHE (default
+# ${XDG_CACHE_HOME:-$HOME/.cache}/vsockdump-fuzz): libpcap-libfuzzer
+# (also used by the replay build) and libpcap-afl.
+#
 # Environment: CC (default clang), AFL_CC (default afl-clang-fast),
-# EXTRA_CFLAGS.
+# EXTRA_CFLAGS, FUZZ_LIBPCAP_CACHE.
 
 srcdir=$(cd "$(dirname "$0")/../.." && pwd) || exit 2
 out=${1:-fuzz-out}
 kind=${2:-libfuzzer}
+[ $# -gt 2 ] && shift 2 || set --
+harnesses=${*:-fuzz-printer fuzz-readfile fuzz-filter}
+cache=${FUZZ_LIBPCAP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/vsockdump-fuzz}
 CC=${CC:-clang}
 AFL_CC=${AFL_CC:-afl-clang-fast}
 
@@ -48,7 +58,52 @@ build() {
 	"$@" || { echo "build.sh: building $target failed" >&2; exit 1; }
 }
 
-for h in fuzz-printer fuzz-readfile; do
+# filter_libpcap LIBPCAPKIND: the patched, sanitized libpcap build
+# directory (build-libpcap.sh), built if needed.
+filter_libpcap() {
+	fenv=$(sh "$srcdir/tests/fuzz/build-libpcap.sh" "$cache/libpcap-$1" \
+	    ${1#libfuzzer}) || {
+		echo "build.sh: the patched libpcap ($1) for fuzz-filter" \
+		    "did not build" >&2
+		exit 1
+	}
+	echo "${fenv#FUZZ_LIBPCAP=}"
+}
+
+for h in $harnesses; do
+	if [ "$h" = fuzz-filter ]; then
+		case $kind in
+		libfuzzer|replay|all)
+			lp=$(filter_libpcap libfuzzer) || exit 1
+			;;
+		esac
+		case $kind in
+		libfuzzer|all)
+			# shellcheck disable=SC2086
+			build "$out/$h" $CC $cflags $san -fsanitize=fuzzer \
+			    -I"$lp" -o "$out/$h" "$srcdir/tests/fuzz/$h.c" \
+			    "$lp/libpcap.a"
+			;;
+		esac
+		case $kind in
+		replay|all)
+			# shellcheck disable=SC2086
+			build "$out/$h.replay" $CC $cflags $san -I"$lp" \
+			    -o "$out/$h.replay" "$srcdir/tests/fuzz/$h.c" \
+			    "$srcdir/tests/fuzz/afl-driver.c" "$lp/libpcap.a"
+			;;
+		esac
+		case $kind in
+		afl|all)
+			alp=$(FUZZ_AFL_CC=$AFL_CC filter_libpcap afl) || exit 1
+			# shellcheck disable=SC2086
+			AFL_QUIET=1 build "$out/$h.afl" $AFL_CC $cflags $san \
+			    -I"$alp" -o "$out/$h.afl" "$srcdir/tests/fuzz/$h.c" \
+			    "$srcdir/tests/fuzz/afl-driver.c" "$alp/libpcap.a"
+			;;
+		esac
+		continue
+	fi
 	case $kind in
 	libfuzzer|all)
 		# shellcheck disable=SC2086

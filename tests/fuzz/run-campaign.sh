@@ -17,7 +17,7 @@
 # and CAMPAIGN_DIR/afl-NAME/*/crashes, hangs (AFL++).
 #
 # Usage:	sh tests/fuzz/run-campaign.sh [HARNESS...]
-#		(default: fuzz-printer fuzz-readfile)
+#		(default: fuzz-printer fuzz-readfile fuzz-filter)
 # Environment:
 #	CAMPAIGN_DIR	corpora, builds, logs (default ./fuzz-campaign)
 #	WORKERS		parallel libFuzzer processes (default 1)
@@ -36,7 +36,7 @@ WORKERS=${WORKERS:-1}
 PRINTER_SECONDS=${PRINTER_SECONDS:-3600}
 SECONDS_EACH=${SECONDS_EACH:-1800}
 AFL_SECONDS=${AFL_SECONDS:-0}
-harnesses=${*:-fuzz-printer fuzz-readfile}
+harnesses=${*:-fuzz-printer fuzz-readfile fuzz-filter}
 
 mkdir -p "$CAMPAIGN_DIR/bin" "$CAMPAIGN_DIR/artifacts" || exit 2
 CAMPAIGN_DIR=$(cd "$CAMPAIGN_DIR" && pwd)
@@ -46,7 +46,8 @@ rev=$(git -C "$fuzzdir" describe --always --dirty 2>/dev/null || echo unknown)
 kinds="libfuzzer"
 [ "$AFL_SECONDS" != 0 ] && kinds="libfuzzer afl"
 for k in $kinds; do
-	sh "$fuzzdir/build.sh" "$CAMPAIGN_DIR/bin" "$k" || exit 1
+	# shellcheck disable=SC2086
+	sh "$fuzzdir/build.sh" "$CAMPAIGN_DIR/bin" "$k" $harnesses || exit 1
 done
 
 ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1}
@@ -61,6 +62,12 @@ for h in $harnesses; do
 	[ "$h" = fuzz-printer ] && secs=$PRINTER_SECONDS
 	corpus=$CAMPAIGN_DIR/corpus-$name
 	jobdir=$CAMPAIGN_DIR/jobs-$name
+	maxlen=70000
+	dict=
+	if [ "$h" = fuzz-filter ]; then
+		maxlen=2048
+		dict=-dict=$fuzzdir/filter.dict
+	fi
 	mkdir -p "$corpus"
 	rm -rf "$jobdir"
 	mkdir -p "$jobdir"
@@ -70,7 +77,7 @@ for h in $harnesses; do
 	(cd "$jobdir" && "$CAMPAIGN_DIR/bin/$h" -jobs="$WORKERS" \
 	    -workers="$WORKERS" -max_total_time="$secs" \
 	    -print_final_stats=1 -timeout=10 -rss_limit_mb=2048 \
-	    -max_len=70000 -use_value_profile=1 \
+	    -max_len=$maxlen $dict -use_value_profile=1 \
 	    -artifact_prefix="$CAMPAIGN_DIR/artifacts/$h-" \
 	    "$corpus" "$fuzzdir/corpus-$name" >"$jobdir/main.log" 2>&1)
 	execs=0
@@ -80,7 +87,7 @@ for h in $harnesses; do
 		execs=$((execs + ${n:-0}))
 	done
 	# Coverage of the whole corpus, as one pass over it.
-	"$CAMPAIGN_DIR/bin/$h" -runs=0 -max_len=70000 "$corpus" \
+	"$CAMPAIGN_DIR/bin/$h" -runs=0 -max_len=$maxlen "$corpus" \
 	    >"$jobdir/coverage.log" 2>&1
 	line=$(grep -E '^#[0-9]+[[:space:]]+INITED' "$jobdir/coverage.log" |
 	    tail -1)

@@ -204,5 +204,19 @@ if [ -f "$res/links.txt" ] || ls "$res"/burst-*.pcap >/dev/null 2>&1; then
 	total_fail=$((total_fail + ${2:-1}))
 fi
 
+# The fault stage's own checks (scenarios/faults.sh).
+if [ -f "$res/faults.txt" ]; then
+	vflag=
+	[ "$verbose" = 1 ] && vflag=-v
+	# shellcheck disable=SC2086
+	LIVE_FLOWS=$flows sh "$here/check-faults.sh" $vflag "$res" \
+	    >"$tmp/cf" 2>&1
+	grep -v '^result ' "$tmp/cf"
+	# shellcheck disable=SC2046
+	set -- $(sed -n 's/^result //p' "$tmp/cf")
+	total_pass=$((total_pass + ${1:-0}))
+	total_fail=$((total_fail + ${2:-1}))
+fi
+
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]

@@ -19,6 +19,8 @@
 #	LIVE_STAGES		stage script, run by /init before vsockmon is
 #				loaded, before vsockmon0 exists and after the
 #				scenario (see init); none if unset or "none"
+#	LIVE_FAULTS		fault stage script (scenarios/faults.sh),
+#				run by /init last; none if unset or "none"
 #	LIVE_EXTRA_BINS		more programs to copy into /bin
 #	LIVE_TRAFFIC_ARGS LIVE_BURST_ARGS LIVE_IFACE LIVE_CAPTURES LIVE_FUNC_ARGS
 #	LIVE_DFLT_CAPTURES LIVE_BURST_CAPTURES LIVE_STAGE_TIMEOUT
@@ -141,6 +143,9 @@ chmod 755 "$root/init"
 cp "$scenario" "$root/etc/live/scenario.sh"
 if [ -n "$stages" ]; then
 	cp "$stages" "$root/etc/live/stages.sh"
+fi
+if [ -n "${LIVE_FAULTS:-}" ] && [ "$LIVE_FAULTS" != none ]; then
+	cp "$LIVE_FAULTS" "$root/etc/live/faults.sh"
 fi
 for v in LIVE_TRAFFIC_ARGS LIVE_BURST_ARGS LIVE_IFACE LIVE_CAPTURES \
     LIVE_FUNC_ARGS LIVE_DFLT_CAPTURES LIVE_BURST_CAPTURES \

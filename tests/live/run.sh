@@ -32,6 +32,8 @@
 #	LIVE_DISTRO_SRC	see build-patched.sh
 #	LIVE_STAGES	stage script (default scenarios/patched.sh when the
 #			patched build succeeded; "none" for none)
+#	LIVE_FAULTS	fault stage script (default scenarios/faults.sh
+#			when the patched build succeeded; "none" for none)
 #	LIVE_DFLT_CAPTURES, LIVE_BURST_CAPTURES: see scenarios/capture.sh
 #	LIVE_TIMEOUT	qemu's hard timeout in seconds (default 150)
 set -u
@@ -107,6 +109,8 @@ if [ "${LIVE_PATCHED:-}" != none ]; then
 		fi
 		export LIVE_TCPDUMP_PATCHED
 		: "${LIVE_STAGES:=$here/scenarios/patched.sh}"
+		: "${LIVE_FAULTS:=$here/scenarios/faults.sh}"
+		export LIVE_FAULTS
 		: "${LIVE_DFLT_CAPTURES=patched vd}"
 		: "${LIVE_BURST_CAPTURES=stock stock-dflt patched patched-dflt vd vd-dflt}"
 		LIVE_EXTRA_BINS="${LIVE_EXTRA_BINS:-} $LIVE_HELPER"
