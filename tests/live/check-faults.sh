@@ -40,39 +40,7 @@ res=${1:?usage: check-faults.sh [-v] RESULTDIR}
 flows=${LIVE_FLOWS:?}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/live-cf.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM
-npass=0
-nfail=0
-
-ck() {
-	ok=$1
-	shift
-	name='' detail='' indetail=0
-	for w in "$@"; do
-		if [ "$indetail" = 0 ] && [ "$w" = -- ]; then
-			indetail=1
-		elif [ "$indetail" = 0 ]; then
-			name="$name${name:+ }$w"
-		else
-			detail="$detail${detail:+ }$w"
-		fi
-	done
-	if [ "$ok" -eq 0 ]; then
-		npass=$((npass + 1))
-		[ "$verbose" = 1 ] && echo "ok   $name"
-	else
-		nfail=$((nfail + 1))
-		echo "FAIL $name${detail:+ ($detail)}"
-	fi
-	return 0
-}
-
-info() {
-	echo "info $*"
-}
-
-rcof() {
-	cat "$res/$1.rc" 2>/dev/null || echo missing
-}
+. "$(dirname "$0")/check-lib.sh"
 
 firstlines() {
 	grep -v '^$' "$1" 2>/dev/null | head -n "${2:-2}" | tr '\n' ' '

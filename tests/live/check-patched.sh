@@ -41,41 +41,7 @@ res=${1:?usage: check-patched.sh [-v] RESULTDIR}
 flows=${LIVE_FLOWS:?}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/live-cp.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM
-npass=0
-nfail=0
-
-# ck OK WORDS... [-- DETAIL...]: OK is a shell status (0 = pass); the
-# words make the check's name, the detail is shown when it fails.
-ck() {
-	ok=$1
-	shift
-	name='' detail='' indetail=0
-	for w in "$@"; do
-		if [ "$indetail" = 0 ] && [ "$w" = -- ]; then
-			indetail=1
-		elif [ "$indetail" = 0 ]; then
-			name="$name${name:+ }$w"
-		else
-			detail="$detail${detail:+ }$w"
-		fi
-	done
-	if [ "$ok" -eq 0 ]; then
-		npass=$((npass + 1))
-		[ "$verbose" = 1 ] && echo "ok   $name"
-	else
-		nfail=$((nfail + 1))
-		echo "FAIL $name${detail:+ ($detail)}"
-	fi
-	return 0
-}
-
-info() {
-	echo "info $*"
-}
-
-rcof() {
-	cat "$res/$1.rc" 2>/dev/null || echo missing
-}
+. "$(dirname "$0")/check-lib.sh"
 
 # failed_with NAME TEXT LABEL: command NAME exited non-zero, and its
 # stderr contains TEXT.
