@@ -258,3 +258,17 @@ sll2_if_print(netdissect_options *ndo, const struct pcap_pkthdr *h,
 	    GET_BE_U_2(p + SLL2_PROTOCOL), length, caplen, 1);
 	ndo->ndo_ll_hdr_len += SLL2_LEN;
 }
+
+if_printer
+vsockdump_printer_for(int dlt)
+{
+	switch (dlt) {
+	case DLT_VSOCK:
+		return vsock_if_print;
+	case DLT_LINUX_SLL:
+		return sll_if_print;
+	case DLT_LINUX_SLL2:
+		return sll2_if_print;
+	}
+	return NULL;
+}

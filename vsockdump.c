@@ -50,12 +50,6 @@
 #define PACKAGE_VERSION "unknown"
 #endif
 
-#ifndef DLT_VSOCK
-#define DLT_VSOCK	271
-#endif
-#ifndef DLT_LINUX_SLL2
-#define DLT_LINUX_SLL2	276
-#endif
 
 #define OPT_IMMEDIATE	256
 #define OPT_VERSION	257
@@ -343,20 +337,6 @@ print_link_type(int dlt)
 		    pcap_datalink_val_to_description(dlt));
 }
 
-static if_printer
-printer_for(int dlt)
-{
-	switch (dlt) {
-	case DLT_VSOCK:
-		return vsock_if_print;
-	case DLT_LINUX_SLL:
-		return sll_if_print;
-	case DLT_LINUX_SLL2:
-		return sll2_if_print;
-	}
-	return NULL;
-}
-
 static ND_ATTR_NORETURN void
 unsupported_link_type(int dlt)
 {
@@ -638,7 +618,7 @@ main(int argc, char **argv)
 	}
 
 	if (print_packets) {
-		ndo->ndo_if_printer = printer_for(dlt);
+		ndo->ndo_if_printer = vsockdump_printer_for(dlt);
 		if (ndo->ndo_if_printer == NULL) {
 			pcap_close(pd);
 			free(filter);

@@ -213,10 +213,20 @@ extern void hex_print_with_offset(netdissect_options *, const char *,
 extern void hex_print(netdissect_options *, const char *,
     const u_char *, u_int);
 
+/* Link types newer than some libpcap headers. */
+#ifndef DLT_VSOCK
+#define DLT_VSOCK	271
+#endif
+#ifndef DLT_LINUX_SLL2
+#define DLT_LINUX_SLL2	276
+#endif
+
 /* Link-layer printers. */
 void vsock_if_print(netdissect_options *, const struct pcap_pkthdr *, const u_char *);
 void vsock_print(netdissect_options *, const u_char *, u_int length);
 extern void sll_if_print IF_PRINTER_ARGS;
 extern void sll2_if_print IF_PRINTER_ARGS;
+/* vsockdump's printer for a link type, NULL if it has none. */
+extern if_printer vsockdump_printer_for(int dlt);
 
 #endif /* vsockdump_netdissect_h */

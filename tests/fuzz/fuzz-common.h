@@ -37,12 +37,6 @@
 
 #include "netdissect.h"
 
-#ifndef DLT_VSOCK
-#define DLT_VSOCK	271
-#endif
-#ifndef DLT_LINUX_SLL2
-#define DLT_LINUX_SLL2	276
-#endif
 
 static inline unsigned
 fuzz_le16(const uint8_t *p)
@@ -55,25 +49,6 @@ fuzz_le32(const uint8_t *p)
 {
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
 	    (uint32_t)p[3] << 24;
-}
-
-/*
- * The link-layer printer vsockdump uses for a link type: a copy of
- * printer_for() in vsockdump.c, which is static there.  Keep the two
- * in step.
- */
-static inline if_printer
-fuzz_printer_for(int dlt)
-{
-	switch (dlt) {
-	case DLT_VSOCK:
-		return vsock_if_print;
-	case DLT_LINUX_SLL:
-		return sll_if_print;
-	case DLT_LINUX_SLL2:
-		return sll2_if_print;
-	}
-	return NULL;
 }
 
 #endif /* vsockdump_fuzz_common_h */

@@ -34,7 +34,7 @@
  *
  *	pcap_fopen_offline_with_tstamp_precision() (on fmemopen() of the
  *	input rather than a named file: libpcap reads both through a
- *	FILE), pcap_datalink(), the printer vsockdump.c's printer_for()
+ *	FILE), pcap_datalink(), the printer vsockdump_printer_for()
  *	picks (files of any other link type are refused, as vsockdump
  *	refuses them), pcap_compile() and pcap_setfilter() of the empty
  *	expression, then pcap_loop() with a callback that writes each
@@ -156,7 +156,7 @@ read_once(const uint8_t *data, size_t size, const struct pass *p)
 	ndo->ndo_tstamp_precision = p->precision;
 	ndo->ndo_packet_number = 1;
 
-	ndo->ndo_if_printer = fuzz_printer_for(pcap_datalink(pd));
+	ndo->ndo_if_printer = vsockdump_printer_for(pcap_datalink(pd));
 	if (ndo->ndo_if_printer == NULL) {
 		/* vsockdump refuses the file before reading a packet. */
 		pcap_close(pd);
