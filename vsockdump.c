@@ -45,6 +45,7 @@
 #include <pcap/pcap.h>
 
 #include "netdissect.h"
+#include "savefile-trim.h"
 
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "unknown"
@@ -81,6 +82,7 @@ static const struct option long_options[] = {
 
 static pcap_t *pd;			/* the capture, for the signal handler */
 static pcap_dumper_t *pdd;		/* -w output */
+static int dump_errno;			/* why writing the -w output failed */
 static u_int packets_captured;
 static int Uflag;			/* flush -w output after each packet */
 static int print_packets;		/* decode to the standard output */
@@ -352,9 +354,13 @@ unsupported_link_type(int dlt)
 	    desc != NULL ? desc : "unknown");
 }
 
+static volatile sig_atomic_t got_sigpipe;
+
 static void
-on_signal(int sig _U_)
+on_signal(int sig)
 {
+	if (sig == SIGPIPE)
+		got_sigpipe = 1;
 	if (pd != NULL)
 		pcap_breakloop(pd);
 }
@@ -377,13 +383,55 @@ handle_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *sp)
 	netdissect_options *ndo = (netdissect_options *)user;
 
 	packets_captured++;
-	if (pdd != NULL) {
+	if (pdd != NULL && dump_errno == 0) {
+		errno = 0;
 		pcap_dump((u_char *)pdd, h, sp);
 		if (Uflag)
 			(void)pcap_dump_flush(pdd);
+		if (ferror(pcap_dump_file(pdd))) {
+			/* Stop: nothing more can reach the file. */
+			dump_errno = errno != 0 ? errno : EIO;
+			pcap_breakloop(pd);
+		}
 	}
 	if (print_packets)
 		pretty_print_packet(ndo, h, sp, packets_captured);
+}
+
+/*
+ * Flush and close the -w output.  If a write failed, the file may end
+ * in a cut record: savefile_write_failed() cuts it back to its last
+ * whole record and says what failed.  Returns 0 or -1.
+ */
+static int
+close_dump(const char *wfile)
+{
+	errno = 0;
+	if (dump_errno == 0 && (pcap_dump_flush(pdd) < 0 ||
+	    ferror(pcap_dump_file(pdd))))
+		dump_errno = errno != 0 ? errno : EIO;
+	pcap_dump_close(pdd);
+	pdd = NULL;
+	if (dump_errno == 0)
+		return 0;
+	savefile_write_failed(program_name, wfile, dump_errno);
+	return -1;
+}
+
+/*
+ * Decoded output that could not be written is data lost: say so.  Not
+ * when the reader went away (SIGPIPE, as with "| head"): it wanted no
+ * more.  Returns 0 or -1.
+ */
+static int
+check_stdout(void)
+{
+	errno = 0;
+	if ((fflush(stdout) == 0 && !ferror(stdout)) || got_sigpipe)
+		return 0;
+	(void)fprintf(stderr, "%s: standard output: %s\n", program_name,
+	    strerror(errno != 0 ? errno : EIO));
+	return -1;
 }
 
 /* The end-of-capture counts, as tcpdump prints them. */
@@ -419,7 +467,7 @@ main(int argc, char **argv)
 	char *device = NULL, *filter, *end;
 	int cnt = -1, bufsize = 0, direction = -1, immediate = 0;
 	int promisc = 1, lflag = 0, timeout = 1000, force_print = 0;
-	int dlt, op, status, snap;
+	int dlt, op, status, snap, failed;
 	struct bpf_program fcode;
 	pcap_if_t *devs;
 	char *numbered;
@@ -660,20 +708,20 @@ main(int argc, char **argv)
 	}
 
 	status = pcap_loop(pd, cnt, handle_packet, (u_char *)ndo);
-	if (wfile == NULL) {
-		/* Finish a line a signal may have cut short. */
-		if (status == -2)
-			putchar('\n');
-		(void)fflush(stdout);
-	}
+	failed = status == -1;
+	/* Finish a line a signal may have cut short. */
+	if (wfile == NULL && status == -2)
+		putchar('\n');
+	if (print_packets && check_stdout() < 0)
+		failed = 1;
 	if (status == -1)
 		(void)fprintf(stderr, "%s: pcap_loop: %s\n", program_name,
 		    pcap_geterr(pd));
 	if (rfile == NULL)
 		print_stats();
-	if (pdd != NULL)
-		pcap_dump_close(pdd);
+	if (pdd != NULL && close_dump(wfile) < 0)
+		failed = 1;
 	pcap_close(pd);
 	free(filter);
-	return status == -1 ? 1 : 0;
+	return failed ? 1 : 0;
 }

@@ -10,7 +10,7 @@ DIST = bookworm
 EXTRA_DIST += distro/README distro/dists.conf distro/PATCH_DATE \
 	distro/common.sh distro/fetch-upstream.sh distro/mkpatches.sh \
 	distro/check-distro.sh distro/build-debs.sh distro/tcpdump-vsock.1.in \
-	distro/libpcap-hunks pcap-vsockmon.c pcap-vsockmon.h \
+	distro/libpcap-hunks distro/tcpdump-hunks pcap-vsockmon.c pcap-vsockmon.h \
 	pcap-vsockmon.README.txt gencode-vsock.c gencode-vsock.h \
 	tests/filter tests/module patches
 
@@ -22,7 +22,7 @@ fetch-upstream:
 	bash $(srcdir)/distro/fetch-upstream.sh
 
 # Regenerate patches/ from print-vsock.c, pcap-vsockmon.[ch], gencode-vsock.[ch],
-# tests/ and distro/ (libpcap-hunks/).
+# savefile-trim.[ch], tests/ and distro/ (libpcap-hunks/, tcpdump-hunks/).
 patches: tools/vsockgen$(EXEEXT)
 	$(DISTRO_ENV) bash $(srcdir)/distro/mkpatches.sh
 

@@ -1,6 +1,7 @@
 #!/bin/bash
 # Generate the quilt series patches/tcpdump/ and patches/libpcap/ from our
-# top-level sources (print-vsock.c, tests/, distro/tcpdump-vsock.1.in;
+# top-level sources (print-vsock.c, savefile-trim.[ch], tests/,
+# distro/tcpdump-vsock.1.in, distro/tcpdump-hunks/;
 # pcap-vsockmon.[ch], gencode-vsock.[ch], distro/libpcap-hunks/) against Debian's source packages (distro/dists.conf), deterministically:
 # the same inputs give byte-identical patches (no timestamps, no Index:
 # lines, files sorted, Last-Update read from distro/PATCH_DATE).
@@ -112,10 +113,52 @@ refresh() {
 	[ -s "$QUILT_PATCHES/$($QUILT top)" ] || die "$($QUILT top) is empty"
 }
 
+# --- hunks and new files ---------------------------------------------------------
+# The hunks for files that exist upstream are kept as fragments in
+# distro/<pkg>-hunks/NAME.diff; distro/<pkg>-hunks/<upstream-version>/NAME.diff,
+# when it exists, replaces it for that version (its context differs).  They
+# are applied with patch(1), with no fuzz (an offset is fine: quilt refresh
+# rewrites every hunk at the exact lines), on top of the previous patches, so
+# the build hunks of one patch land after those of the one before.  New files
+# are copied from the top-level sources.  PKG names the package being patched.
+
+# hunk <name> <upstream-version>: the fragment to use for that version
+hunk() {
+	local d=$DISTRO_DIR/$PKG-hunks
+	if [ -f "$d/$2/$1" ]; then printf '%s\n' "$d/$2/$1"; else printf '%s\n' "$d/$1"; fi
+}
+# apply_hunks <upstream-version> <label> <fragment>...: quilt add the files
+# each fragment touches, then apply it
+apply_hunks() {
+	local uver=$1 label=$2 h f
+	shift 2
+	for h in "$@"; do
+		h=$(hunk "$h" "$uver")
+		[ -s "$h" ] || die "$PKG $uver: no hunk fragment $h"
+		for f in $(sed -n 's|^+++ b/\([^[:space:]]*\).*|\1|p' "$h"); do
+			[ -e "$f" ] || die "$PKG $uver: $label: $f does not exist upstream"
+			q add "$f"
+		done
+		patch -p1 -s --fuzz=0 --no-backup-if-mismatch < "$h" > "$tmp/patch.log" 2>&1 ||
+			{ cat "$tmp/patch.log" >&2; die "$PKG $uver: $label: ${h#"$TOP_SRCDIR"/} does not apply"; }
+	done
+}
+# new_files <label> <file>...: files of ours that the package does not have
+new_files() {
+	local label=$1 f
+	shift
+	for f in "$@"; do
+		[ -e "$f" ] && die "$PKG: $label: $f already exists upstream"
+		q add "$f"
+		cp "$TOP_SRCDIR/$f" "$f"
+	done
+}
+
 # --- the tcpdump series ---------------------------------------------------------
 # gen_tcpdump <debian-version> <output dir>
 gen_tcpdump() {
 	local ver=$1 out=$2 w=$tmp/tcpdump-$1 uver
+	PKG=tcpdump
 	uver=$(upstream_version "$ver")
 	unpack_source tcpdump "$ver" "$w/tree"
 	# Debian's own patches are applied by dpkg-source; forget their quilt state
@@ -317,6 +360,21 @@ gen_tcpdump() {
 		q delete -r
 	fi
 
+	# 6. write errors on the -w file
+	q new 0006-tcpdump-report-write-errors-on-the-w-file.patch
+	new_files "write errors" savefile-trim.c savefile-trim.h
+	apply_hunks "$uver" "write errors" savefile-trim-build.diff write-errors.diff
+	refresh
+	dep3 "Report write errors on the -w file and keep it readable" \
+	     "A write to the -w file that failed (a full file system, an I/O error)" \
+	     "went unnoticed: tcpdump went on, exited with status 0, and left a file" \
+	     "ending in a cut packet that readers reject.  Now the first failed write" \
+	     "stops the capture; at the end tcpdump says what failed, cuts the file" \
+	     "back to its last whole packet (savefile-trim.c), says how many packets" \
+	     "it keeps, and exits with status 1.  A file rotated by -C or -G is" \
+	     "flushed and checked before it is closed." |
+		q header -r
+
 	# Check: the series applies with neither fuzz nor offset.
 	q pop -a
 	local pushlog=$w/push.log
@@ -328,49 +386,10 @@ gen_tcpdump() {
 }
 
 # --- the libpcap series ----------------------------------------------------------
-# The hunks for files that exist upstream are kept as fragments in
-# distro/libpcap-hunks/NAME.diff; distro/libpcap-hunks/<upstream-version>/NAME.diff,
-# when it exists, replaces it for that version (its context differs).  They
-# are applied with patch(1), with no fuzz (an offset is fine: quilt refresh
-# rewrites every hunk at the exact lines), on top of the previous patches, so
-# the build hunks of the filter land after those of the module.  The new
-# files are copied from the top-level sources.
-HUNKS=$DISTRO_DIR/libpcap-hunks
-
-# hunk <name> <upstream-version>: the fragment to use for that version
-hunk() {
-	if [ -f "$HUNKS/$2/$1" ]; then printf '%s\n' "$HUNKS/$2/$1"; else printf '%s\n' "$HUNKS/$1"; fi
-}
-# apply_hunks <upstream-version> <label> <fragment>...: quilt add the files
-# each fragment touches, then apply it
-apply_hunks() {
-	local uver=$1 label=$2 h f
-	shift 2
-	for h in "$@"; do
-		h=$(hunk "$h" "$uver")
-		[ -s "$h" ] || die "libpcap $uver: no hunk fragment $h"
-		for f in $(sed -n 's|^+++ b/\([^[:space:]]*\).*|\1|p' "$h"); do
-			[ -e "$f" ] || die "libpcap $uver: $label: $f does not exist upstream"
-			q add "$f"
-		done
-		patch -p1 -s --fuzz=0 --no-backup-if-mismatch < "$h" > "$tmp/patch.log" 2>&1 ||
-			{ cat "$tmp/patch.log" >&2; die "libpcap $uver: $label: ${h#"$TOP_SRCDIR"/} does not apply"; }
-	done
-}
-# new_files <label> <file>...: files of ours that libpcap does not have
-new_files() {
-	local label=$1 f
-	shift
-	for f in "$@"; do
-		[ -e "$f" ] && die "libpcap: $label: $f already exists upstream"
-		q add "$f"
-		cp "$TOP_SRCDIR/$f" "$f"
-	done
-}
-
 # gen_libpcap <debian-version> <output dir>
 gen_libpcap() {
 	local ver=$1 out=$2 w=$tmp/libpcap-$1 uver
+	PKG=libpcap
 	uver=$(upstream_version "$ver")
 	unpack_source libpcap "$ver" "$w/tree"
 	rm -rf "$w/tree/.pc"

@@ -33,10 +33,12 @@
 #ifndef vsockdump_fuzz_common_h
 #define vsockdump_fuzz_common_h
 
+#include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 
 #include "netdissect.h"
-
 
 static inline unsigned
 fuzz_le16(const uint8_t *p)
@@ -49,6 +51,43 @@ fuzz_le32(const uint8_t *p)
 {
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
 	    (uint32_t)p[3] << 24;
+}
+
+/* The output is formatted (so every argument is read), then dropped. */
+static inline int
+fuzz_discard_printf(netdissect_options *ndo _U_, const char *fmt, ...)
+{
+	static char sink[8192];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(sink, sizeof(sink), fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+static inline ND_ATTR_NORETURN void
+fuzz_abort_error(netdissect_options *ndo _U_, int status, const char *fmt,
+    ...)
+{
+	/* The printer must never give up on a packet: treat it as a bug. */
+	(void)fprintf(stderr, "ndo_error(%d, \"%s\") called\n", status, fmt);
+	abort();
+}
+
+static inline void
+fuzz_quiet_warning(netdissect_options *ndo _U_, const char *fmt _U_, ...)
+{
+}
+
+/* Printed output goes nowhere; ndo_error() is a finding. */
+static inline void
+fuzz_quiet_output(netdissect_options *ndo)
+{
+	ndo->ndo_printf = fuzz_discard_printf;
+	ndo->ndo_error = fuzz_abort_error;
+	ndo->ndo_warning = fuzz_quiet_warning;
 }
 
 #endif /* vsockdump_fuzz_common_h */

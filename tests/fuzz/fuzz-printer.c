@@ -66,32 +66,6 @@
 
 #define FUZZ_PRINTER_HDR	14
 
-static int
-discard_printf(netdissect_options *ndo _U_, const char *fmt, ...)
-{
-	static char sink[8192];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(sink, sizeof(sink), fmt, ap);
-	va_end(ap);
-	return n;
-}
-
-static ND_ATTR_NORETURN void
-abort_error(netdissect_options *ndo _U_, int status, const char *fmt, ...)
-{
-	/* The printer must never give up on a packet: treat it as a bug. */
-	(void)fprintf(stderr, "ndo_error(%d, \"%s\") called\n", status, fmt);
-	abort();
-}
-
-static void
-quiet_warning(netdissect_options *ndo _U_, const char *fmt _U_, ...)
-{
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 int
@@ -117,9 +91,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	memset(&nd, 0, sizeof(nd));
 	ndo_set_function_pointers(ndo);
-	ndo->ndo_printf = discard_printf;
-	ndo->ndo_error = abort_error;
-	ndo->ndo_warning = quiet_warning;
+	fuzz_quiet_output(ndo);
 	ndo->program_name = "vsockdump";
 	ndo->ndo_snaplen = MAXIMUM_SNAPLEN;
 

@@ -74,31 +74,6 @@ struct run {
 	u_int count;
 };
 
-static int
-discard_printf(netdissect_options *ndo _U_, const char *fmt, ...)
-{
-	static char sink[8192];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(sink, sizeof(sink), fmt, ap);
-	va_end(ap);
-	return n;
-}
-
-static ND_ATTR_NORETURN void
-abort_error(netdissect_options *ndo _U_, int status, const char *fmt, ...)
-{
-	(void)fprintf(stderr, "ndo_error(%d, \"%s\") called\n", status, fmt);
-	abort();
-}
-
-static void
-quiet_warning(netdissect_options *ndo _U_, const char *fmt _U_, ...)
-{
-}
-
 /* vsockdump.c's handle_packet(), with -w and --print. */
 static void
 handle_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *sp)
@@ -141,9 +116,7 @@ read_once(const uint8_t *data, size_t size, const struct pass *p)
 
 	memset(&nd, 0, sizeof(nd));
 	ndo_set_function_pointers(ndo);
-	ndo->ndo_printf = discard_printf;
-	ndo->ndo_error = abort_error;
-	ndo->ndo_warning = quiet_warning;
+	fuzz_quiet_output(ndo);
 	ndo->program_name = "vsockdump";
 	ndo->ndo_nflag = 1;
 	ndo->ndo_vflag = p->vflag;

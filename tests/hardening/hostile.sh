@@ -34,6 +34,7 @@ if [ -z "$VSOCKDUMP" ]; then
 	    -fno-sanitize-recover=all -DHAVE_NET_IF_H=1 \
 	    -I"$srcdir/netdissect-stubs" -o "$WORKDIR/vsockdump" \
 	    "$srcdir/vsockdump.c" "$srcdir/vsockdump-sll.c" \
+	    "$srcdir/savefile-trim.c" \
 	    "$srcdir/print-vsock.c" "$srcdir/netdissect-stubs/util-print.c" \
 	    "$srcdir/netdissect-stubs/print-ascii.c" \
 	    "$srcdir/netdissect-stubs/print.c" $libs ||

@@ -88,7 +88,7 @@ inputs() {
 		sha256sum "$dsrc"/libpcap_1.10.3* 2>/dev/null
 	fi
 	case $how in
-	series)	cat "$top"/patches/libpcap/* ;;
+	series)	cat "$top"/patches/libpcap/series "$top"/patches/libpcap/0* ;;
 	hand)	cat "$modpatch" "$top"/distro/libpcap-hunks/*.diff \
 		    "$top"/pcap-vsockmon.c "$top"/pcap-vsockmon.h \
 		    "$top"/gencode-vsock.c "$top"/gencode-vsock.h ;;

@@ -144,6 +144,8 @@ cp "$scenario" "$root/etc/live/scenario.sh"
 if [ -n "$stages" ]; then
 	cp "$stages" "$root/etc/live/stages.sh"
 fi
+# The helpers of the stage scripts (patched.sh, faults.sh).
+cp "$here/scenarios/stage-lib.sh" "$root/etc/live/stage-lib.sh"
 if [ -n "${LIVE_FAULTS:-}" ] && [ "$LIVE_FAULTS" != none ]; then
 	cp "$LIVE_FAULTS" "$root/etc/live/faults.sh"
 fi

@@ -44,24 +44,11 @@ command -v "$VD" >/dev/null || VD=
 	exit 2
 }
 NEW=
+TRAFFIC_STDERR=$out/faults-traffic.stderr
+. "$(dirname "$0")/stage-lib.sh"
 
 note() {
 	echo "$*" >>"$out/faults.txt"
-}
-
-uptime_s() {
-	cut -d' ' -f1 /proc/uptime
-}
-
-counters() {
-	d=/sys/class/net/$1/statistics
-	echo "$2 rx_packets=$(cat "$d/rx_packets" 2>/dev/null)" \
-	    "tx_packets=$(cat "$d/tx_packets" 2>/dev/null)" \
-	    "uptime=$(uptime_s)" >>"$out/stages-stats.txt"
-}
-
-pidvar() {
-	echo "fpid_$1" | tr -c 'A-Za-z0-9_\n' _
 }
 
 prog() {
@@ -81,24 +68,6 @@ cap() {
 	"$_p" -w "$_f" "$@" 2>"$out/$_n.stderr" &
 	eval "$(pidvar "$_n")=$!"
 	case $_f in "$out"/*) NEW="$NEW $_n" ;; esac
-}
-
-pidof_cap() {
-	eval "echo \$$(pidvar "$1")"
-}
-
-waitlisten() {
-	for _n in "$@"; do
-		_p=$(pidof_cap "$_n")
-		_i=0
-		while ! grep -q "listening on" "$out/$_n.stderr" 2>/dev/null
-		do
-			kill -0 "$_p" 2>/dev/null || break
-			_i=$((_i + 1))
-			[ "$_i" -gt 100 ] && break
-			usleep 100000
-		done
-	done
 }
 
 # finish NAME SIG TENTHS: SIG now (unless "-"), then waits up to TENTHS
@@ -123,14 +92,6 @@ finish() {
 		wait "$_p"
 		echo $? >"$out/$_n.rc"
 	fi
-}
-
-traffic() {
-	_s=$1
-	shift
-	vsock-traffic "$@" >"$out/$_s.traffic.log" \
-	    2>>"$out/faults-traffic.stderr"
-	echo $? >"$out/$_s.traffic.rc"
 }
 
 progs="td${VD:+ vd}"

@@ -46,18 +46,8 @@ command -v "$TD" >/dev/null || {
 }
 command -v "$VD" >/dev/null || VD=
 NEW=
-
-uptime_s() {
-	cut -d' ' -f1 /proc/uptime
-}
-
-# counters IFACE STEP: a line of stages-stats.txt.
-counters() {
-	d=/sys/class/net/$1/statistics
-	echo "$2 rx_packets=$(cat "$d/rx_packets" 2>/dev/null)" \
-	    "tx_packets=$(cat "$d/tx_packets" 2>/dev/null)" \
-	    "uptime=$(uptime_s)" >>"$out/stages-stats.txt"
-}
+TRAFFIC_STDERR=$out/stages-traffic.stderr
+. "$(dirname "$0")/stage-lib.sh"
 
 # The vsockmon devices (ARPHRD 826), with their state.
 vsmdevs() {
@@ -89,10 +79,6 @@ asnobody() {
 	echo "whoami: $(su -s /bin/sh nobody -c 'id -u')" >>"$out/$n.out"
 }
 
-pidvar() {
-	echo "pid_$1" | tr -c 'A-Za-z0-9_\n' _
-}
-
 # start NAME META CMD...: a capture in the background, writing NAME.pcap;
 # CMD gets "-w NAME.pcap" inserted after its first word.
 start() {
@@ -104,31 +90,6 @@ start() {
 	"$c" -w "$out/$n.pcap" "$@" 2>"$out/$n.stderr" &
 	eval "$(pidvar "$n")=$!"
 	NEW="$NEW $n"
-}
-
-pidof_cap() {
-	eval "echo \$$(pidvar "$1")"
-}
-
-# waitlisten NAME...: until each capture says it listens (10 s at most).
-waitlisten() {
-	for n in "$@"; do
-		p=$(pidof_cap "$n")
-		i=0
-		while ! grep -q "listening on" "$out/$n.stderr" 2>/dev/null
-		do
-			if ! kill -0 "$p" 2>/dev/null; then
-				echo "capture $n exited before listening"
-				break
-			fi
-			i=$((i + 1))
-			if [ "$i" -gt 100 ]; then
-				echo "capture $n not listening after 10 s"
-				break
-			fi
-			usleep 100000
-		done
-	done
 }
 
 # stop NAME...: SIGINT, then the exit status into NAME.rc.
@@ -159,14 +120,6 @@ waitexit() {
 		wait "$p"
 		echo $? >"$out/$n.rc"
 	fi
-}
-
-# traffic STEP ARGS...: vsock-traffic, logged as STEP.traffic.log.
-traffic() {
-	s=$1
-	shift
-	vsock-traffic "$@" >"$out/$s.traffic.log" 2>>"$out/stages-traffic.stderr"
-	echo $? >"$out/$s.traffic.rc"
 }
 
 decode_new() {

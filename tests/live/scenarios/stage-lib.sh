@@ -1,0 +1,58 @@
+# Copyright (c) 2026 The vsockdump authors
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# Helpers of the guest stages patched.sh and faults.sh, sourced by them
+# (mkinitramfs.sh puts it beside them as /etc/live/stage-lib.sh).  They
+# use $out (the results directory) and TRAFFIC_STDERR (the file that
+# collects vsock-traffic's messages), and _-prefixed variables (sh has
+# no locals).
+
+uptime_s() {
+	cut -d' ' -f1 /proc/uptime
+}
+
+# counters IFACE STEP: a line of stages-stats.txt.
+counters() {
+	_d=/sys/class/net/$1/statistics
+	echo "$2 rx_packets=$(cat "$_d/rx_packets" 2>/dev/null)" \
+	    "tx_packets=$(cat "$_d/tx_packets" 2>/dev/null)" \
+	    "uptime=$(uptime_s)" >>"$out/stages-stats.txt"
+}
+
+# The variable that holds capture NAME's process id.
+pidvar() {
+	echo "pid_$1" | tr -c 'A-Za-z0-9_\n' _
+}
+
+pidof_cap() {
+	eval "echo \$$(pidvar "$1")"
+}
+
+# waitlisten NAME...: until each capture says it listens (10 s at most).
+waitlisten() {
+	for _n in "$@"; do
+		_p=$(pidof_cap "$_n")
+		_i=0
+		while ! grep -q "listening on" "$out/$_n.stderr" 2>/dev/null
+		do
+			if ! kill -0 "$_p" 2>/dev/null; then
+				echo "capture $_n exited before listening"
+				break
+			fi
+			_i=$((_i + 1))
+			if [ "$_i" -gt 100 ]; then
+				echo "capture $_n not listening after 10 s"
+				break
+			fi
+			usleep 100000
+		done
+	done
+}
+
+# traffic STEP ARGS...: vsock-traffic, logged as STEP.traffic.log.
+traffic() {
+	_s=$1
+	shift
+	vsock-traffic "$@" >"$out/$_s.traffic.log" 2>>"$TRAFFIC_STDERR"
+	echo $? >"$out/$_s.traffic.rc"
+}
