@@ -66,8 +66,8 @@
  *    unoptimized one is right is a bug of libpcap's optimizer: if the
  *    same and/or/not shape over plain Ethernet byte tests goes wrong the
  *    same way, it is let through (optimizer_shape_bug()); any other is
- *    logged for a person to look at, and fails only with
- *    FUZZ_FILTER_STRICT (optimizer_divergence());
+ *    logged for a person to look at (optimizer_divergence()); with
+ *    FUZZ_FILTER_STRICT set, both fail;
  *  - the whole expression compiles if and only if every leaf does.
  *
  * Packets: two complete vsockmon frames (with the cooked header for
@@ -464,34 +464,53 @@ le(const uint8_t *p, int k)
 	return (v);
 }
 
-/* base: offset of the vsockmon header (after a cooked header) */
+/* The frame is a vsockmon frame: always on DLT_VSOCK, else by ARPHRD. */
 static int
-ref_value(const struct leaf *l, int vi, int dlt, const uint8_t *pkt,
-    int base)
+ref_hatype(int dlt, const uint8_t *pkt)
 {
-	const uint8_t *f = pkt + base;
-	uint64_t s, d;
-	int gate;
-
 	if (dlt == DLT_VSOCK)
-		gate = 1;
-	else if (dlt == DLT_LINUX_SLL)
-		gate = ((pkt[2] << 8) | pkt[3]) == ARPHRD_VSOCKMON;
-	else
-		gate = ((pkt[8] << 8) | pkt[9]) == ARPHRD_VSOCKMON;
-	if (!gate)
-		return (0);
+		return (1);
+	if (dlt == DLT_LINUX_SLL)
+		return (((pkt[2] << 8) | pkt[3]) == ARPHRD_VSOCKMON);
+	return (((pkt[8] << 8) | pkt[9]) == ARPHRD_VSOCKMON);
+}
+
+/* Where a virtio field ends in the transport header (type, op). */
+static unsigned
+virtio_need(enum field field)
+{
+	return (field == F_TYPE ? 30U : 32U);
+}
+
+/* f: the vsockmon header.  The transport is virtio ... */
+static int
+ref_virtio(const uint8_t *f)
+{
+	return (le(f + 26, 2) == 2);
+}
+
+/* ... and its header is at least "need" bytes long. */
+static int
+ref_thdr_len(const uint8_t *f, unsigned need)
+{
+	return (le(f + 28, 2) >= need);
+}
+
+/* The field test of a leaf's value vi alone, in direction "dir". */
+static int
+ref_field(const struct leaf *l, int vi, enum dir dir, const uint8_t *f)
+{
+	uint64_t s, d;
+
 	switch (l->field) {
 	case F_GATE:
 		return (1);
 	case F_OP:
 		return (le(f + 24, 2) == l->lo[vi]);
 	case F_TYPE:
+		return (le(f + 60, 2) == l->lo[vi]);
 	case F_VOP:
-		if (le(f + 26, 2) != 2 ||
-		    le(f + 28, 2) < (l->field == F_TYPE ? 30U : 32U))
-			return (0);
-		return (le(f + (l->field == F_TYPE ? 60 : 62), 2) == l->lo[vi]);
+		return (le(f + 62, 2) == l->lo[vi]);
 	case F_CID:
 		s = le(f, 8);
 		d = le(f + 8, 8);
@@ -502,13 +521,28 @@ ref_value(const struct leaf *l, int vi, int dlt, const uint8_t *pkt,
 		break;
 	}
 #define IN(x) ((x) >= l->lo[vi] && (x) <= l->hi[vi])
-	switch (l->dir) {
+	switch (dir) {
 	case D_SRC:	return (IN(s));
 	case D_DST:	return (IN(d));
 	case D_AND:	return (IN(s) && IN(d));
 	default:	return (IN(s) || IN(d));
 	}
 #undef IN
+}
+
+/* base: offset of the vsockmon header (after a cooked header) */
+static int
+ref_value(const struct leaf *l, int vi, int dlt, const uint8_t *pkt,
+    int base)
+{
+	const uint8_t *f = pkt + base;
+
+	if (!ref_hatype(dlt, pkt))
+		return (0);
+	if ((l->field == F_TYPE || l->field == F_VOP) &&
+	    (!ref_virtio(f) || !ref_thdr_len(f, virtio_need(l->field))))
+		return (0);
+	return (ref_field(l, vi, l->dir, f));
 }
 
 /* Whether the reference applies to the leaf on this link type. */
@@ -701,70 +735,151 @@ combine(const struct gen *g, const int *leafv)
 /*
  * The optimized program went wrong where the unoptimized one agrees with
  * the leaves.  Is that libpcap's optimizer on the boolean shape alone?
- * The expression is rebuilt with each value of each leaf ("vsock port 1
- * or 2" has two) replaced by a plain Ethernet byte test, "ether[K] = 1",
- * the same K for the same field, direction and value, and run on a
- * frame whose bytes give each test the verdict its value had.  If the
+ * The expression is rebuilt from plain Ethernet byte tests, "ether[K] =
+ * 1", one K per distinct test that gencode-vsock.c makes: the ARPHRD
+ * type (cooked links), the virtio transport, the transport header
+ * length a virtio field needs, and the field itself, once per direction
+ * for "src or dst" and "src and dst".  A value of a leaf becomes the
+ * "and" of its tests, a leaf the "or" of its values, and the frame's
+ * bytes give each test the verdict it has on the packet.  If the
  * optimized skeleton goes wrong the same way (and the unoptimized one
  * does not), the optimizer miscompiles that shape whatever the tests
  * are: libpcap's own bug, not one of gencode-vsock.c (tests/hardening/
  * findings/libpcap-optimizer-repeated-tests.txt).
  */
-static int
-optimizer_shape_bug(const struct gen *g, int valv[][MAX_VALUES], int want,
-    int got)
+enum atom_kind { A_HATYPE, A_VIRTIO, A_THDR_LEN, A_FIELD };
+
+struct atom {
+	enum atom_kind kind;
+	enum field field;
+	enum dir dir;
+	uint64_t lo, hi;
+};
+
+struct skeleton {
+	struct atom atoms[64];
+	int natoms;
+	uint8_t frame[64];		/* byte K: the verdict of atom K */
+	char text[4096];
+	size_t len;
+	int overflow;
+};
+
+static void
+sk_emit(struct skeleton *sk, const char *str)
 {
-	static char st[4 * MAX_LEAVES + 8][1024];
-	char tmp[1024];
+	size_t n = strlen(str);
+
+	if (sk->len + n >= sizeof(sk->text)) {
+		sk->overflow = 1;
+		return;
+	}
+	memcpy(sk->text + sk->len, str, n + 1);
+	sk->len += n;
+}
+
+/* Emit "ether[K] = 1" for the test "a" (verdict v), K its atom's index. */
+static void
+sk_atom(struct skeleton *sk, const struct atom *a, int v)
+{
+	char buf[32];
+	int k;
+
+	for (k = 0; k < sk->natoms; k++)
+		if (memcmp(&sk->atoms[k], a, sizeof(*a)) == 0)
+			break;
+	if (k == sk->natoms) {
+		if (k == (int)(sizeof(sk->atoms) / sizeof(sk->atoms[0]))) {
+			sk->overflow = 1;
+			return;
+		}
+		sk->atoms[sk->natoms++] = *a;
+		sk->frame[k] = (uint8_t)v;
+	}
+	(void)snprintf(buf, sizeof(buf), "ether[%d] = 1", k);
+	sk_emit(sk, buf);
+}
+
+/* The tests of value vi of leaf l, as gencode-vsock.c makes them. */
+static void
+sk_value(struct skeleton *sk, const struct leaf *l, int vi, int dlt,
+    const uint8_t *pkt)
+{
+	const uint8_t *f = pkt + cooked_len(dlt);
+	struct atom a;
+	int n = 0;
+
+	sk_emit(sk, "(");
+	memset(&a, 0, sizeof(a));
+	if (dlt != DLT_VSOCK) {
+		a.kind = A_HATYPE;
+		sk_atom(sk, &a, ref_hatype(dlt, pkt));
+		n++;
+	}
+	if (l->field == F_TYPE || l->field == F_VOP) {
+		a.kind = A_VIRTIO;
+		sk_emit(sk, n++ ? " and " : "");
+		sk_atom(sk, &a, ref_virtio(f));
+		a.kind = A_THDR_LEN;
+		a.lo = virtio_need(l->field);
+		sk_emit(sk, " and ");
+		sk_atom(sk, &a, ref_thdr_len(f, (unsigned)a.lo));
+		n++;
+	}
+	if (l->field != F_GATE) {
+		memset(&a, 0, sizeof(a));
+		a.kind = A_FIELD;
+		a.field = l->field;
+		a.lo = l->lo[vi];
+		a.hi = l->hi[vi];
+		sk_emit(sk, n++ ? " and (" : "(");
+		if (l->field == F_OP || l->field == F_TYPE ||
+		    l->field == F_VOP || l->dir == D_SRC || l->dir == D_DST) {
+			a.dir = l->dir;
+			sk_atom(sk, &a, ref_field(l, vi, l->dir, f));
+		} else {
+			a.dir = D_SRC;
+			sk_atom(sk, &a, ref_field(l, vi, D_SRC, f));
+			sk_emit(sk, l->dir == D_AND ? " and " : " or ");
+			a.dir = D_DST;
+			sk_atom(sk, &a, ref_field(l, vi, D_DST, f));
+		}
+		sk_emit(sk, ")");
+	}
+	if (n == 0)
+		sk_emit(sk, "1 = 1");	/* "vsock" on DLT_VSOCK */
+	sk_emit(sk, ")");
+}
+
+static int
+optimizer_shape_bug(const struct gen *g, int dlt, const uint8_t *pkt,
+    int want, int got)
+{
+	static struct skeleton sk;
+	static char st[4 * MAX_LEAVES + 8][4096];
+	char tmp[4096];
 	struct bpf_program prog[2];
 	struct pkt frame;
-	int atom[MAX_LEAVES][MAX_VALUES], verdict[2], natoms = 0;
-	int sp = 0, i, k, i2, k2, x, ok, r;
-	size_t len;
+	int verdict[2], sp = 0, i, k, x, ok, r = 0;
 	pcap_t *p = dead(DLT_EN10MB);
 
-	memset(&frame, 0, sizeof(frame));
-	frame.h.caplen = frame.h.len = 64;
-	for (i = 0; i < g->nleaves; i++) {
-		const struct leaf *l = &g->leaves[i];
-
-		for (k = 0; k < l->nvalues; k++) {
-			atom[i][k] = -1;
-			for (i2 = 0; i2 <= i && atom[i][k] < 0; i2++) {
-				const struct leaf *m = &g->leaves[i2];
-
-				for (k2 = 0; k2 < m->nvalues; k2++) {
-					if (i2 == i && k2 == k)
-						break;
-					if (m->field == l->field &&
-					    m->dir == l->dir &&
-					    m->lo[k2] == l->lo[k] &&
-					    m->hi[k2] == l->hi[k]) {
-						atom[i][k] = atom[i2][k2];
-						break;
-					}
-				}
-			}
-			if (atom[i][k] < 0)
-				atom[i][k] = natoms++;
-			frame.data[atom[i][k]] = (uint8_t)valv[i][k];
-		}
-	}
+	memset(&sk, 0, sizeof(sk));
 	for (i = 0; i < g->npost; i++) {
 		x = g->post[i];
 		if (x >= 0) {
 			const struct leaf *l = &g->leaves[x];
 
-			len = 0;
+			sk.len = 0;
+			sk.text[0] = '\0';
+			sk_emit(&sk, "(");
 			for (k = 0; k < l->nvalues; k++) {
-				r = snprintf(tmp + len, sizeof(tmp) - len,
-				    "%sether[%d] = 1", k ? " or " : "",
-				    atom[x][k]);
-				if (r < 0 || (size_t)r >= sizeof(tmp) - len)
-					return (0);
-				len += (size_t)r;
+				sk_emit(&sk, k ? " or " : "");
+				sk_value(&sk, l, k, dlt, pkt);
 			}
-			r = snprintf(st[sp++], sizeof(st[0]), "(%s)", tmp);
+			sk_emit(&sk, ")");
+			if (sk.overflow)
+				return (0);
+			memcpy(st[sp++], sk.text, sk.len + 1);
 		} else if (x == OP_NOT) {
 			if (sp < 1)
 				return (0);
@@ -784,6 +899,9 @@ optimizer_shape_bug(const struct gen *g, int valv[][MAX_VALUES], int want,
 	if (sp != 1)
 		return (0);
 
+	memset(&frame, 0, sizeof(frame));
+	memcpy(frame.data, sk.frame, sizeof(sk.frame));
+	frame.h.caplen = frame.h.len = sizeof(sk.frame);
 	for (k = 0; k < 2; k++) {
 		ok = compile(p, &prog[k], st[0], k);
 		if (ok == 0)
@@ -812,8 +930,8 @@ optimizer_shape_bug(const struct gen *g, int valv[][MAX_VALUES], int want,
  * different shape of our code avoids, as was done for
  * tests/hardening/findings/filter-portrange-optimizer.txt.  It is
  * appended to the file FUZZ_FILTER_OPTIMIZER_LOG names, for a person to
- * look at, and fails the input only with FUZZ_FILTER_STRICT set.
- * Returns 1 when the input may go on.
+ * look at.  (With FUZZ_FILTER_STRICT set, neither this nor
+ * optimizer_shape_bug() is asked: every divergence fails.)  Returns 1.
  */
 static int
 optimizer_divergence(const char *expr, int dlt, int pkt, int want, int got)
@@ -821,8 +939,6 @@ optimizer_divergence(const char *expr, int dlt, int pkt, int want, int got)
 	const char *name = getenv("FUZZ_FILTER_OPTIMIZER_LOG");
 	FILE *f;
 
-	if (getenv("FUZZ_FILTER_STRICT") != NULL)
-		return (0);
 	if (name != NULL && (f = fopen(name, "a")) != NULL) {
 		fprintf(f, "dlt %d packet %d: unoptimized %d, optimized %d:"
 		    " %s\n", dlt, pkt, want, got, expr);
@@ -842,7 +958,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct bpf_program whole[2];
 	int whole_ok[2], dlt, raw, npk, i, j, v, all_leaves_ok, checked;
 	int rejects_all;
-	int leafv[MAX_LEAVES], valv[MAX_LEAVES][MAX_VALUES];
+	int leafv[MAX_LEAVES];
 	unsigned c;
 	pcap_t *p;
 
@@ -943,7 +1059,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 						    " expression \"%s\"), the"
 						    " reference says %d", r, i,
 						    g.buf, !r);
-					valv[j][k] = r;
 					any |= r;
 				}
 				leafv[j] = any;
@@ -954,7 +1069,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			got[0] = run(&whole[0], &pk[i], g.buf);
 			got[1] = rejects_all ? 0 : run(&whole[1], &pk[i], g.buf);
 			if (got[0] == v && got[1] != v &&
-			    (optimizer_shape_bug(&g, valv, v, got[1]) ||
+			    getenv("FUZZ_FILTER_STRICT") == NULL &&
+			    (optimizer_shape_bug(&g, dlt, pk[i].data, v,
+			    got[1]) ||
 			    optimizer_divergence(g.buf, dlt, i, v, got[1])))
 				continue;
 			if (got[0] != got[1] || got[1] != v)
