@@ -53,7 +53,9 @@
  *  - a compiled program passes bpf_validate();
  *  - the optimized program compiles when the unoptimized one does,
  *    except for "expression rejects all packets" (the optimizer's way to
- *    say the verdict is always 0; taken as such below);
+ *    say the verdict is always 0; taken as such below) and for a
+ *    division or modulus by a constant 0 (libpcap's constant folding of
+ *    the user's arithmetic);
  *  - on a failure, pcap_geterr() says something;
  *  - pcap_offline_filter() and bpf_filter() agree on every packet;
  *  - for grammar expressions without garbage, on complete packets
@@ -688,6 +690,17 @@ compile(pcap_t *p, struct bpf_program *prog, const char *expr, int opt)
 		 */
 		if (opt && strstr(err, "expression rejects all packets"))
 			return (-1);
+		/*
+		 * Its constant folding refuses a division or modulus by a
+		 * constant 0, which the unoptimized program leaves to run
+		 * time (where it rejects): libpcap's arithmetic, never ours
+		 * (gencode-vsock.c emits no division), and so even in stock
+		 * libpcap ("1 = 9 % 55 / 615" on EN10MB; tests/hardening/
+		 * findings/libpcap-optimizer-modulus-by-zero.txt).
+		 */
+		if (opt && (strstr(err, "division by zero") ||
+		    strstr(err, "modulus by zero")))
+			return (-2);
 		return (0);
 	}
 	if (prog->bf_len == 0 || prog->bf_insns == NULL)
@@ -957,7 +970,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct in in = { data, size, 0 };
 	struct bpf_program whole[2];
 	int whole_ok[2], dlt, raw, npk, i, j, v, all_leaves_ok, checked;
-	int rejects_all;
+	int rejects_all, opt_refused;
 	int leafv[MAX_LEAVES];
 	unsigned c;
 	pcap_t *p;
@@ -1008,10 +1021,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	for (i = 0; i < 2; i++)
 		whole_ok[i] = compile(p, &whole[i], g.buf, i);
-	rejects_all = whole_ok[1] < 0;
-	if (rejects_all)
+	rejects_all = whole_ok[1] == -1;
+	opt_refused = whole_ok[1] == -2;
+	if (whole_ok[1] < 0)
 		whole_ok[1] = 0;
-	if (whole_ok[0] != (whole_ok[1] || rejects_all))
+	if (whole_ok[0] != (whole_ok[1] || rejects_all || opt_refused))
 		fail(g.buf, "compiles %s the optimizer only",
 		    whole_ok[1] ? "with" : "without");
 	for (i = 0; i < npk; i++) {
@@ -1021,7 +1035,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 	}
 
-	checked = !g.garbage && g.nleaves > 0;
+	checked = !g.garbage && g.nleaves > 0 && !opt_refused;
 	if (checked) {
 		all_leaves_ok = 1;
 		for (i = 0; i < g.nleaves; i++) {
