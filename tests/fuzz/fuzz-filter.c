@@ -675,6 +675,8 @@ fail(const char *expr, const char *fmt, ...)
 }
 
 /* Compiles; on success checks bpf_validate(), on failure the message. */
+static char compile_error[PCAP_ERRBUF_SIZE];	/* of the last failure */
+
 static int
 compile(pcap_t *p, struct bpf_program *prog, const char *expr, int opt)
 {
@@ -684,6 +686,8 @@ compile(pcap_t *p, struct bpf_program *prog, const char *expr, int opt)
 		err = pcap_geterr(p);
 		if (err == NULL || err[0] == '\0')
 			fail(expr, "compile failed without a message");
+		(void)snprintf(compile_error, sizeof(compile_error), "%s",
+		    err);
 		/*
 		 * The optimizer refuses a program that can only reject:
 		 * libpcap's way to say the verdict is always 0.
@@ -1025,9 +1029,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	opt_refused = whole_ok[1] == -2;
 	if (whole_ok[1] < 0)
 		whole_ok[1] = 0;
-	if (whole_ok[0] != (whole_ok[1] || rejects_all || opt_refused))
-		fail(g.buf, "compiles %s the optimizer only",
-		    whole_ok[1] ? "with" : "without");
+	/*
+	 * A refusal for a constant division by 0 may come from gencode.c
+	 * as well (both fail then) or from the optimizer alone.
+	 */
+	if (!opt_refused && whole_ok[0] != (whole_ok[1] || rejects_all))
+		fail(g.buf, "compiles %s the optimizer only (%s)",
+		    whole_ok[1] ? "with" : "without", compile_error);
 	for (i = 0; i < npk; i++) {
 		for (j = 0; j < 2; j++) {
 			if (whole_ok[j])
