@@ -1003,9 +1003,9 @@ optimizer_shape_bug(const struct gen *g, int dlt, const struct pkt *pk,
 
 /*
  * The optimized program went wrong where the unoptimized one, which is
- * what gencode-vsock.c generates, agrees with the leaves, and the byte
- * rewrite in stock syntax does not show the same.  That is still a bug of libpcap's
- * optimizer (the input it got was right), but it may be one that a
+ * what gencode-vsock.c generates, agrees with the leaves, and the
+ * rewrite in stock syntax does not go wrong.  That is still a bug of
+ * libpcap's optimizer (the input it got was right), but it may be one a
  * different shape of our code avoids, as was done for
  * tests/hardening/findings/filter-portrange-optimizer.txt.  It is
  * appended to the file FUZZ_FILTER_OPTIMIZER_LOG names, for a person to
