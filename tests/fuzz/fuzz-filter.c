@@ -162,22 +162,30 @@ struct gen {
 #define OP_OR	(-2)
 #define OP_NOT	(-3)
 
+/* Append to the text buf of size bytes, len used; stop at an overflow. */
+static void
+append_v(char *buf, size_t size, size_t *len, int *overflow,
+    const char *fmt, va_list ap)
+{
+	int r;
+
+	if (*overflow)
+		return;
+	r = vsnprintf(buf + *len, size - *len, fmt, ap);
+	if (r < 0 || (size_t)r >= size - *len)
+		*overflow = 1;
+	else
+		*len += (size_t)r;
+}
+
 static void
 emit(struct gen *g, const char *fmt, ...)
 {
 	va_list ap;
-	int r;
 
-	if (g->overflow)
-		return;
 	va_start(ap, fmt);
-	r = vsnprintf(g->buf + g->len, sizeof(g->buf) - g->len, fmt, ap);
+	append_v(g->buf, sizeof(g->buf), &g->len, &g->overflow, fmt, ap);
 	va_end(ap);
-	if (r < 0 || (size_t)r >= sizeof(g->buf) - g->len) {
-		g->overflow = 1;
-		return;
-	}
-	g->len += (size_t)r;
 }
 
 static void
@@ -791,18 +799,11 @@ static void
 sk_emit(struct skeleton *sk, const char *fmt, ...)
 {
 	va_list ap;
-	int r;
 
-	if (sk->overflow)
-		return;
 	va_start(ap, fmt);
-	r = vsnprintf(sk->text + sk->len, sizeof(sk->text) - sk->len, fmt,
+	append_v(sk->text, sizeof(sk->text), &sk->len, &sk->overflow, fmt,
 	    ap);
 	va_end(ap);
-	if (r < 0 || (size_t)r >= sizeof(sk->text) - sk->len)
-		sk->overflow = 1;
-	else
-		sk->len += (size_t)r;
 }
 
 /* A test of one load, as gencode-vsock.c makes it. */
