@@ -375,14 +375,7 @@ gen_tcpdump() {
 	     "flushed and checked before it is closed." |
 		q header -r
 
-	# Check: the series applies with neither fuzz nor offset.
-	q pop -a
-	local pushlog=$w/push.log
-	$QUILT push -a > "$pushlog" 2>&1 || { cat "$pushlog" >&2; die "tcpdump $ver: quilt push -a failed"; }
-	if grep -Ei 'fuzz|offset' "$pushlog" >&2; then die "tcpdump $ver: fuzz or offset"; fi
-	cd "$TOP_SRCDIR"
-	write_series "$out" tcpdump "$ver"
-	unset QUILT_PATCHES QUILT_PC
+	finish_series "$ver" "$out" "$w"
 }
 
 # --- the libpcap series ----------------------------------------------------------
@@ -456,13 +449,19 @@ gen_libpcap() {
 	     "as is done for the packet type, protocol and interface index." |
 		q header -r
 
-	# Check: the series applies with neither fuzz nor offset.
+	finish_series "$ver" "$out" "$w"
+}
+
+# finish_series <debian-version> <output dir> <work dir>: check that the
+# series of $PKG applies with neither fuzz nor offset, then write its
+# series file
+finish_series() {
+	local ver=$1 out=$2 pushlog=$3/push.log
 	q pop -a
-	local pushlog=$w/push.log
-	$QUILT push -a > "$pushlog" 2>&1 || { cat "$pushlog" >&2; die "libpcap $ver: quilt push -a failed"; }
-	if grep -Ei 'fuzz|offset' "$pushlog" >&2; then die "libpcap $ver: fuzz or offset"; fi
+	$QUILT push -a > "$pushlog" 2>&1 || { cat "$pushlog" >&2; die "$PKG $ver: quilt push -a failed"; }
+	if grep -Ei 'fuzz|offset' "$pushlog" >&2; then die "$PKG $ver: fuzz or offset"; fi
 	cd "$TOP_SRCDIR"
-	write_series "$out" libpcap "$ver"
+	write_series "$out" "$PKG" "$ver"
 	unset QUILT_PATCHES QUILT_PC
 }
 

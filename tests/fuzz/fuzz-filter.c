@@ -88,13 +88,6 @@
 
 #include <pcap/pcap.h>
 
-#ifndef DLT_VSOCK
-#define DLT_VSOCK	271
-#endif
-#ifndef DLT_LINUX_SLL2
-#define DLT_LINUX_SLL2	276
-#endif
-
 #define MAX_EXPR	4096	/* bytes of expression text */
 #define MAX_LEAVES	10
 #define MAX_VALUES	3	/* values of a list leaf ("port 1 or 2") */

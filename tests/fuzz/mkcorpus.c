@@ -51,13 +51,6 @@
 
 #include <pcap/pcap.h>
 
-#ifndef DLT_VSOCK
-#define DLT_VSOCK	271
-#endif
-#ifndef DLT_LINUX_SLL2
-#define DLT_LINUX_SLL2	276
-#endif
-
 #define MAXPKTS	32
 #define MAXCAP	512
 #define MAXFILE	(16 * 1024)

@@ -90,13 +90,6 @@
 
 #include "netdissect.h"
 
-#ifndef DLT_VSOCK
-#define DLT_VSOCK	271
-#endif
-#ifndef DLT_LINUX_SLL2
-#define DLT_LINUX_SLL2	276
-#endif
-
 #define FULL_SWEEP	4096	/* every prefix up to this length */
 #define SAMPLE_STEP	61
 #define SAMPLE_TAIL	64

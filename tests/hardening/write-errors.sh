@@ -32,27 +32,6 @@ srcdir=$(cd "$(dirname "$0")/../.." && pwd) || exit 2
 VSOCKDUMP=${VSOCKDUMP:-$srcdir/build/werror/vsockdump}
 WORKDIR=${WORKDIR:-write-errors.d}
 capture=$srcdir/tests/captures/linux61-loopback-stream-seqpacket.pcap
-pass=0
-fail=0
-
-# ck STATUS WORDS... [-- DETAIL]: one check; DETAIL is shown on failure.
-ck() {
-	st=$1
-	shift
-	what=
-	while [ $# -gt 0 ] && [ "$1" != -- ]; do
-		what="$what${what:+ }$1"
-		shift
-	done
-	[ $# -gt 0 ] && shift
-	if [ "$st" = 0 ]; then
-		pass=$((pass + 1))
-		echo "ok: $what"
-	else
-		fail=$((fail + 1))
-		echo "FAIL: $what${1:+: $*}"
-	fi
-}
 
 if [ ! -x "$VSOCKDUMP" ]; then
 	echo "write-errors.sh: no vsockdump at $VSOCKDUMP"
@@ -62,6 +41,10 @@ fi
 rm -rf "$WORKDIR"
 mkdir -p "$WORKDIR" || exit 2
 WORKDIR=$(cd "$WORKDIR" && pwd)
+# ck, as the live checks count and print them (every check shown).
+verbose=1
+res=$WORKDIR
+. "$srcdir/tests/live/check-lib.sh"
 # The reference: the capture as the system's tcpdump prints it.
 tcpdump -n -r "$capture" >"$WORKDIR/ref.txt" 2>/dev/null
 nref=$(wc -l <"$WORKDIR/ref.txt")
@@ -173,5 +156,5 @@ for prog in vsockdump ${TCPDUMP:+tcpdump}; do
 	    -- "status $rc, $(cmp "$capture" "$WORKDIR/$n.pcap" 2>&1)"
 done
 
-echo "$pass passed, $fail failed"
-[ $fail -eq 0 ]
+echo "$npass passed, $nfail failed"
+[ $nfail -eq 0 ]

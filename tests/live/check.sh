@@ -191,31 +191,27 @@ fi
 
 # The stages' own checks (error messages, -D, device creation and
 # removal, -Q, filters) and the benchmark table.
-if [ -f "$res/links.txt" ] || ls "$res"/burst-*.pcap >/dev/null 2>&1; then
+# sub_check SCRIPT: run a stage's checker, show its lines and add its
+# "result PASSED FAILED" to the totals (no result line: one failure).
+sub_check() {
 	vflag=
 	[ "$verbose" = 1 ] && vflag=-v
 	# shellcheck disable=SC2086
-	LIVE_FLOWS=$flows sh "$here/check-patched.sh" $vflag "$res" \
-	    >"$tmp/cp" 2>&1
-	grep -v '^result ' "$tmp/cp"
+	LIVE_FLOWS=$flows sh "$here/$1" $vflag "$res" >"$tmp/sub" 2>&1
+	grep -v '^result ' "$tmp/sub"
 	# shellcheck disable=SC2046
-	set -- $(sed -n 's/^result //p' "$tmp/cp")
+	set -- $(sed -n 's/^result //p' "$tmp/sub")
 	total_pass=$((total_pass + ${1:-0}))
 	total_fail=$((total_fail + ${2:-1}))
+}
+
+if [ -f "$res/links.txt" ] || ls "$res"/burst-*.pcap >/dev/null 2>&1; then
+	sub_check check-patched.sh
 fi
 
 # The fault stage's own checks (scenarios/faults.sh).
 if [ -f "$res/faults.txt" ]; then
-	vflag=
-	[ "$verbose" = 1 ] && vflag=-v
-	# shellcheck disable=SC2086
-	LIVE_FLOWS=$flows sh "$here/check-faults.sh" $vflag "$res" \
-	    >"$tmp/cf" 2>&1
-	grep -v '^result ' "$tmp/cf"
-	# shellcheck disable=SC2046
-	set -- $(sed -n 's/^result //p' "$tmp/cf")
-	total_pass=$((total_pass + ${1:-0}))
-	total_fail=$((total_fail + ${2:-1}))
+	sub_check check-faults.sh
 fi
 
 echo "$total_pass passed, $total_fail failed"

@@ -32,20 +32,14 @@
 # faults.txt (what happened, one "key value" line each).
 stage=${1:?usage: faults.sh faults OUTDIR}
 out=${2:-/out}
-TD=tcpdump-patched
-VD=vsockdump
-command -v "$TD" >/dev/null || {
-	echo "faults: no $TD, nothing to do"
-	exit 0
-}
-command -v "$VD" >/dev/null || VD=
+. "$(dirname "$0")/stage-lib.sh"
+stage_programs faults
 [ "$stage" = faults ] || {
 	echo "faults: unknown stage $stage"
 	exit 2
 }
 NEW=
 TRAFFIC_STDERR=$out/faults-traffic.stderr
-. "$(dirname "$0")/stage-lib.sh"
 
 note() {
 	echo "$*" >>"$out/faults.txt"

@@ -38,16 +38,10 @@
 #   links.txt				vsockmon devices at each step
 stage=${1:?usage: stages.sh nomod|nodev|main OUTDIR}
 out=${2:-/out}
-TD=tcpdump-patched
-VD=vsockdump
-command -v "$TD" >/dev/null || {
-	echo "stage $stage: no $TD, nothing to do"
-	exit 0
-}
-command -v "$VD" >/dev/null || VD=
+. "$(dirname "$0")/stage-lib.sh"
+stage_programs "stage $stage"
 NEW=
 TRAFFIC_STDERR=$out/stages-traffic.stderr
-. "$(dirname "$0")/stage-lib.sh"
 
 # The vsockmon devices (ARPHRD 826), with their state.
 vsmdevs() {

@@ -7,6 +7,19 @@
 # collects vsock-traffic's messages), and _-prefixed variables (sh has
 # no locals).
 
+# stage_programs LABEL: TD, the tcpdump on our libpcap, which the stage
+# needs (without it, it says so and the stage ends with status 0), and
+# VD, vsockdump on our libpcap, or empty.
+stage_programs() {
+	TD=tcpdump-patched
+	VD=vsockdump
+	command -v "$TD" >/dev/null || {
+		echo "$1: no $TD, nothing to do"
+		exit 0
+	}
+	command -v "$VD" >/dev/null || VD=
+}
+
 uptime_s() {
 	cut -d' ' -f1 /proc/uptime
 }
