@@ -12,6 +12,9 @@ case "$VSOCKDUMP_DISTRO_CACHE" in
 	exit 1;;
 esac
 CACHE=$VSOCKDUMP_DISTRO_CACHE
+# Made here, before any script sends a log into it: a new machine has no
+# cache directory (and no ~/.cache) yet.
+mkdir -p "$CACHE" || { echo "error: cannot create $CACHE" >&2; exit 1; }
 APTDIR=$CACHE/apt
 SRCDIR=$CACHE/src		# downloaded .dsc/.orig/.debian files
 STATUSDIR=$CACHE/status		# <dist>-<pkg>: "available <version>" or "unavailable ..."

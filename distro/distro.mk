@@ -2,6 +2,9 @@
 ## Included from Makefile.am.  Everything these targets download or build
 ## lives in $(VSOCKDUMP_DISTRO_CACHE) (default ~/.cache/vsockdump-distro),
 ## outside the source tree.  See README, "For packagers".
+## patches/ travels in the tarball as it is committed, named by its
+## subdirectories: the bare name "patches" is the target that regenerates
+## it, and "make dist" must work offline, from the tree alone.
 
 DISTRO_ENV = VSOCKDUMP=$(abs_builddir)/vsockdump$(EXEEXT) \
 	VSOCKGEN=$(abs_builddir)/tools/vsockgen$(EXEEXT)
@@ -12,7 +15,8 @@ EXTRA_DIST += distro/README distro/dists.conf distro/PATCH_DATE \
 	distro/check-distro.sh distro/build-debs.sh distro/tcpdump-vsock.1.in \
 	distro/libpcap-hunks distro/tcpdump-hunks pcap-vsockmon.c pcap-vsockmon.h \
 	pcap-vsockmon.README.txt gencode-vsock.c gencode-vsock.h \
-	tests/filter tests/module patches
+	tests/filter tests/module \
+	patches/tcpdump patches/libpcap
 
 .PHONY: fetch-upstream patches check-patches check-distro check-distro-all \
 	check-distro-debs

@@ -4,7 +4,10 @@
 # directory.  The archive URI is read at run time from the system's apt
 # sources; the system's apt configuration is only read, never written.
 #
-# usage: distro/fetch-upstream.sh [dist...]      (default: every dist in dists.conf)
+# usage: distro/fetch-upstream.sh [--print-srcdir] [dist...]
+#        (default: every dist in dists.conf; --print-srcdir: the report goes
+#        to stderr, and stdout gets one line, the directory that holds the
+#        downloaded source packages, for scripts that build from them)
 # env:   VSOCKDUMP_DISTRO_CACHE  cache dir (default ${XDG_CACHE_HOME:-~/.cache}/vsockdump-distro)
 #        VSOCKDUMP_DEBIAN_URI    archive URI to use instead of the system's
 #        VSOCKDUMP_LISTS_MAX_AGE seconds before `apt-get update` is rerun (default 86400)
@@ -15,6 +18,12 @@
 set -eu
 . "$(dirname "$0")/common.sh"
 
+print_srcdir=0
+if [ "${1:-}" = --print-srcdir ]; then
+	print_srcdir=1
+	shift
+	exec 3>&1 1>&2
+fi
 DISTS=("$@")
 [ ${#DISTS[@]} -gt 0 ] || mapfile -t DISTS < <(dists_conf_lines | awk '!s[$1]++ { print $1 }')
 
@@ -178,4 +187,5 @@ if [ ${#unavail[@]} -gt 0 ]; then
 	echo "NOTE: ${#unavail[@]} source package(s) could not be downloaded from this machine;"
 	echo "      they are reported as UNAVAILABLE and not verified (logs: $STATUSDIR/*.log)."
 fi
+[ "$print_srcdir" = 1 ] && [ "$rc" = 0 ] && echo "$SRCDIR" >&3
 exit $rc

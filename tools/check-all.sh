@@ -5,29 +5,45 @@
 #   werror   gcc -Wall -Wextra -Werror build, TESTLIST through vsockdump
 #   asan     clang ASan+UBSan build (also -Werror), whole TESTLIST
 #   tshark   our decoding of the well-formed captures agrees with tshark's
-#   distcheck  make distcheck
+#   distcheck  make distcheck, offline (no network namespace)
 #   truncation  every prefix of every test packet through the printer
 #            (ASan+UBSan): a complete decode or " [|vsock]", never garbage
 #   hostile  malformed capture files: clear error or clean skip
-#   write-errors  -w to a full file system, output to /dev/full or a
-#            closed pipe, by vsockdump and the patched tcpdump: a message,
-#            status 1, the file cut back to its last whole packet
-#   fuzz     the printer, file-reading and filter-compiler harnesses,
-#            60 s each under libFuzzer (ASan+UBSan) and 20 s under
-#            AFL++: no finding
 #   memcheck valgrind over every capture and option set: no error, no leak
 #   distro   the quilt series is what "make patches" generates; it applies
 #            to Debian's tcpdump and libpcap of bookworm, trixie and sid,
 #            whose own test suites, our TESTLIST, the filter tests, the
 #            capture module's API test and the stub-fidelity check pass;
 #            the bookworm .debs build and print our decoding (distro/README)
+#   write-errors  -w to a full file system, output to /dev/full or a
+#            closed pipe, by vsockdump and the patched tcpdump: a message,
+#            status 1, the file cut back to its last whole packet
+#   fuzz     the printer, file-reading and filter-compiler harnesses,
+#            60 s each under libFuzzer (ASan+UBSan) and 20 s under
+#            AFL++: no finding
 #   live     Debian's 6.1 kernel under qemu: real vsock traffic captured
 #            by stock and patched tcpdump and vsockdump on a real vsockmon
 #            device, the capture module and filters checked (tests/live)
-# A tier that cannot build counts as one failure.
+# A tier that cannot build counts as one failure.  Each tier's result
+# line ends with its duration.
+#
+# Cold by default: every download and build cache of the run (the distro
+# sources, the kernel, the patched and fuzzing libpcap builds) starts
+# empty, in a new HOME and XDG_CACHE_HOME under ${TMPDIR:-/tmp} that is
+# removed at the end, so that a step that only works on a warm machine
+# fails here as it would on a new one.  --warm keeps the caller's HOME
+# and caches instead (faster when iterating).
+#
+# Usage: sh tools/check-all.sh [--warm]
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
+
+case "${1:-}" in
+--warm)	warm=1 ;;
+"")	warm=0 ;;
+*)	echo "usage: sh tools/check-all.sh [--warm]" >&2; exit 2 ;;
+esac
 
 sh tools/install-deps.sh || exit 1
 if [ ! -x configure ] || [ configure.ac -nt configure ] ||
@@ -35,46 +51,85 @@ if [ ! -x configure ] || [ configure.ac -nt configure ] ||
 	autoreconf -fi >/dev/null 2>&1 || { echo "autoreconf failed"; exit 1; }
 fi
 
+if [ "$warm" = 0 ]; then
+	cold_home=$(mktemp -d "${TMPDIR:-/tmp}/vsockdump-check.XXXXXX") ||
+	    exit 1
+	trap 'rm -rf "$cold_home"' EXIT
+	trap 'exit 130' INT TERM
+	HOME=$cold_home
+	XDG_CACHE_HOME=$cold_home/.cache
+	export HOME XDG_CACHE_HOME
+	unset VSOCKDUMP_DISTRO_CACHE LIVE_CACHE LIVE_PATCHED_BUILD \
+	    LIVE_DISTRO_SRC FUZZ_LIBPCAP_CACHE
+	echo "cold run: empty HOME and caches in $cold_home"
+else
+	echo "warm run: caches of $HOME kept"
+fi
+distro_cache=${VSOCKDUMP_DISTRO_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/vsockdump-distro}
+
 passed=0
 failed=0
 jobs=$(nproc 2>/dev/null || echo 2)
+t_all=$(date +%s)
+
+# Seconds since tier_start was called.
+tier_start() {
+	t_tier=$(date +%s)
+}
+tier_time() {
+	echo "($(($(date +%s) - t_tier)) s)"
+}
 
 # Add the "N passed, N failed" counts of a tier's log to the totals.
 count() {
 	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$1" | tail -n 1)
 	if [ -z "$line" ]; then
-		echo "$2: no result line (see $1)"
+		echo "$2: no result line (see $1) $(tier_time)"
 		failed=$((failed + 1))
 		return
 	fi
-	echo "$2: $line"
+	echo "$2: $line $(tier_time)"
 	p=$(echo "$line" | sed -E 's/^([0-9]+) passed.*/\1/')
 	f=$(echo "$line" | sed -E 's/^[0-9]+ passed, ([0-9]+) failed.*/\1/')
 	passed=$((passed + p))
 	failed=$((failed + f))
 }
 
-# A tier that is one test: pass or fail by exit status.
+# single NAME CMD...: a tier that is one test, passed or failed by its
+# exit status.
 single() {
 	name=$1
 	shift
+	tier_start
 	if "$@" >"build/$name.log" 2>&1; then
-		echo "$name: passed"
+		echo "$name: passed $(tier_time)"
 		passed=$((passed + 1))
 	else
-		echo "$name: FAILED (see build/$name.log)"
+		echo "$name: FAILED (see build/$name.log) $(tier_time)"
 		tail -n 20 "build/$name.log"
 		failed=$((failed + 1))
 	fi
 }
 
+# tier NAME LOG CMD...: a tier whose last line is "N passed, N failed".
+tier() {
+	name=$1
+	log=$2
+	shift 2
+	tier_start
+	"$@" >"$log" 2>&1
+	grep -E ': failed|^FAIL' "$log" | head -n 20
+	count "$log" "$name"
+}
+
 # build_and_check DIR CC CFLAGS: configure out of tree, build, make check.
 build_and_check() {
 	dir=build/$1
+	tier_start
 	mkdir -p "$dir"
 	if ! (cd "$dir" && "$top/configure" -q CC="$2" CFLAGS="$3" &&
 	      make -s -j"$jobs") >"build/$1-build.log" 2>&1; then
-		echo "$1: build FAILED (see build/$1-build.log)"
+		echo "$1: build FAILED (see build/$1-build.log) $(tier_time)"
 		tail -n 30 "build/$1-build.log"
 		failed=$((failed + 1))
 		return 1
@@ -91,21 +146,11 @@ UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     build_and_check asan clang \
     "-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all -Wall -Wextra -Werror"
 if [ -x build/werror/vsockdump ]; then
-	VSOCKDUMP=build/werror/vsockdump VSOCKGEN=build/werror/tools/vsockgen \
-	    sh tests/tshark-crosscheck.sh \
-	    >build/tshark.log 2>&1
-	count build/tshark.log tshark
+	tier tshark build/tshark.log env VSOCKDUMP=build/werror/vsockdump \
+	    VSOCKGEN=build/werror/tools/vsockgen sh tests/tshark-crosscheck.sh
 fi
-single distcheck sh -c "cd build/werror && make -s distcheck"
-# tier NAME LOG CMD...: run a tier whose last line is "N passed, N failed"
-tier() {
-	name=$1
-	log=$2
-	shift 2
-	"$@" >"$log" 2>&1
-	grep -E ': failed|^FAIL' "$log" | head -n 20
-	count "$log" "$name"
-}
+# A release tarball is made from the tree alone: no network.
+single distcheck sh -c "cd build/werror && unshare -n make -s distcheck"
 
 tier truncation build/truncation.log \
     env WORKDIR=build/truncation-sweep.d sh tests/hardening/truncation-sweep.sh
@@ -115,20 +160,18 @@ tier memcheck build/memcheck.log \
     env WORKDIR=build/memcheck.d sh tests/hardening/memcheck.sh
 
 if [ -x build/werror/vsockdump ]; then
+	tier_start
 	(cd build/werror && make -s check-distro-all) >build/distro.log 2>&1
 	grep -E '^(RESULT|   UNAVAILABLE)' build/distro.log | sort -u
 	count build/distro.log distro
 fi
 # The patched tcpdump that the distro tier built (bookworm).
-patched_tcpdump=${VSOCKDUMP_DISTRO_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/vsockdump-distro}/work/check-bookworm/patched/tcpdump/tcpdump
+patched_tcpdump=$distro_cache/work/check-bookworm/patched/tcpdump/tcpdump
 [ -x "$patched_tcpdump" ] || patched_tcpdump=
 tier write-errors build/write-errors.log \
     env WORKDIR=build/write-errors.d VSOCKDUMP=build/werror/vsockdump \
     TCPDUMP="$patched_tcpdump" sh tests/hardening/write-errors.sh
 
-# After the distro tier: the live test and the filter-compiler fuzz
-# harness build on the patched libpcap, from the source packages that
-# tier downloaded.
 # fuzz-filter lets through what is libpcap's own optimizer going wrong
 # (tests/hardening/findings/libpcap-optimizer-repeated-tests.txt) and
 # logs it; run-smoke.sh prints how many.
@@ -137,5 +180,6 @@ grep -E 'optimizer divergences logged' build/fuzz.log
 tier live build/live.log sh tests/live/run.sh
 grep -E '^live: (timings|whole run)' build/live.log
 
+echo "whole run: $(($(date +%s) - t_all)) s"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -15,10 +15,10 @@
 #
 # "afl" builds with afl-clang-fast (the AFL++ instrumentation, still
 # ASan+UBSan) into BUILDDIR instead.  Debian's libpcap 1.10.3 source
-# package is taken from $LIVE_DISTRO_SRC (default
-# ~/.cache/vsockdump-distro/src, filled by distro/fetch-upstream.sh:
-# "make fetch-upstream" in a build directory), unpacked with
-# dpkg-source -x and patched with "quilt push -a" of our series, then
+# package, downloaded (or found in the cache) by
+# distro/fetch-upstream.sh, or found in $LIVE_DISTRO_SRC when that is
+# set, is unpacked with dpkg-source -x and patched with "quilt push -a"
+# of our series, then
 # autoreconf'd, configured without the optional libraries and built
 # with "make libpcap.a".
 #
@@ -37,7 +37,6 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 build=${1:?usage: build-libpcap.sh BUILDDIR [afl]}
 kind=${2:-libfuzzer}
-dsrc=${LIVE_DISTRO_SRC:-${XDG_CACHE_HOME:-$HOME/.cache}/vsockdump-distro/src}
 LP_VER=1.10.3-1
 JOBS=${JOBS:-1}
 
@@ -71,12 +70,16 @@ die() {
 series=$top/patches/libpcap
 grep -qv -e '^#' -e '^[[:space:]]*$' "$series/series" 2>/dev/null ||
     die "$series/series is empty or missing"
-dsc=$dsrc/libpcap_$LP_VER.dsc
-[ -f "$dsc" ] || die "no $dsc: run distro/fetch-upstream.sh" \
-    "(make fetch-upstream in a build directory)"
-
 mkdir -p "$build"
 build=$(cd "$build" && pwd)
+dsrc=${LIVE_DISTRO_SRC:-}
+if [ -z "$dsrc" ]; then
+	dsrc=$(bash "$top/distro/fetch-upstream.sh" --print-srcdir bookworm \
+	    2>"$build/fetch.log") ||
+	    die "fetching Debian's source packages failed (see $build/fetch.log)"
+fi
+dsc=$dsrc/libpcap_$LP_VER.dsc
+[ -f "$dsc" ] || die "no $dsc (LIVE_DISTRO_SRC=$dsrc)"
 lp=$build/libpcap
 
 stamp=$( {

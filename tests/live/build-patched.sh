@@ -11,27 +11,22 @@
 #
 # LIBPCAP_SRC (or $LIVE_LIBPCAP_SRC): a libpcap source tree that is
 # already patched (for example the tree distro/check-distro.sh leaves
-# in its cache); it is copied, never built in place.  Without one, the
-# script unpacks Debian's libpcap 1.10.3 source package and patches it:
-#   - with patches/libpcap/series (quilt push -a) when that series is
-#     not empty: the series' own output, what CI must use;
-#   - otherwise by hand: the module patch ($LIVE_VSOCKMON_PATCH,
-#     default /tmp/vm-lp/libpcap-1.10.3-vsockmon.patch), the filter
-#     hunks distro/libpcap-hunks/*.diff, and the top-level
-#     pcap-vsockmon.[ch] and gencode-vsock.[ch] copied over.
+# in its cache); it is copied, never built in place.  Without one,
+# Debian's libpcap 1.10.3 source package is unpacked and
+# patches/libpcap/series is pushed with quilt.
 # TCPDUMP_SRC (or $LIVE_TCPDUMP_SRC): a patched tcpdump tree, copied;
 # without one, Debian's tcpdump 4.99.3 source package is unpacked and
 # patches/tcpdump/series is pushed with quilt.
-# Source packages are looked for in $LIVE_DISTRO_SRC (default
-# ~/.cache/vsockdump-distro/src), where distro/fetch-upstream.sh puts
-# them.
+# The source packages are downloaded (or found in the cache) by
+# distro/fetch-upstream.sh; $LIVE_DISTRO_SRC names a directory that
+# already holds them instead.
 #
 # The result is cached: BUILDDIR/stamp holds a hash of every input, and
 # a second run with the same inputs only prints the paths.
 # Prints shell assignments on stdout:
 #	LIVE_TCPDUMP_PATCHED=...  LIVE_VSOCKDUMP_PATCHED=...
 #	LIVE_PATCHED_LIBPCAP=...  (the libpcap build tree)
-#	LIVE_PATCHED_HOW=series|hand|given
+#	LIVE_PATCHED_HOW=series|given
 # Exit status 1 if something did not build.
 set -eu
 
@@ -40,8 +35,6 @@ top=$(cd "$here/../.." && pwd)
 build=${1:?usage: build-patched.sh BUILDDIR [LIBPCAP_SRC [TCPDUMP_SRC]]}
 lpsrc=${2:-${LIVE_LIBPCAP_SRC:-}}
 tdsrc=${3:-${LIVE_TCPDUMP_SRC:-}}
-dsrc=${LIVE_DISTRO_SRC:-${XDG_CACHE_HOME:-$HOME/.cache}/vsockdump-distro/src}
-modpatch=${LIVE_VSOCKMON_PATCH:-/tmp/vm-lp/libpcap-1.10.3-vsockmon.patch}
 LP_VER=1.10.3-1
 TD_VER=4.99.3-1
 CC=${CC:-cc}
@@ -56,20 +49,23 @@ die() {
 	exit 1
 }
 
-has_series() {
-	grep -qv -e '^#' -e '^[[:space:]]*$' "$1/series" 2>/dev/null
-}
-
 mkdir -p "$build"
 build=$(cd "$build" && pwd)
 
 # What the libpcap tree is made of.
 if [ -n "$lpsrc" ]; then
 	how=given
-elif has_series "$top/patches/libpcap"; then
-	how=series
 else
-	how=hand
+	how=series
+fi
+
+# Where Debian's source packages are: fetched (or found in the distro
+# cache) unless given.
+dsrc=${LIVE_DISTRO_SRC:-}
+if [ -z "$dsrc" ] && { [ -z "$lpsrc" ] || [ -z "$tdsrc" ]; }; then
+	dsrc=$(bash "$top/distro/fetch-upstream.sh" --print-srcdir bookworm \
+	    2>"$build/fetch.log") ||
+	    die "fetching Debian's source packages failed (see $build/fetch.log)"
 fi
 
 # srcstate DIR: names, sizes and times of a given tree's source files.
@@ -87,12 +83,8 @@ inputs() {
 	else
 		sha256sum "$dsrc"/libpcap_1.10.3* 2>/dev/null
 	fi
-	case $how in
-	series)	cat "$top"/patches/libpcap/series "$top"/patches/libpcap/0* ;;
-	hand)	cat "$modpatch" "$top"/distro/libpcap-hunks/*.diff \
-		    "$top"/pcap-vsockmon.c "$top"/pcap-vsockmon.h \
-		    "$top"/gencode-vsock.c "$top"/gencode-vsock.h ;;
-	esac
+	[ "$how" = series ] &&
+	    cat "$top"/patches/libpcap/series "$top"/patches/libpcap/0*
 	if [ -n "$tdsrc" ]; then
 		srcstate "$tdsrc"
 	else
@@ -125,8 +117,7 @@ rm -rf "$build/libpcap" "$build/tcpdump" "$build/vsockdump" "$build/stamp"
 # (its own patches applied), as distro/check-distro.sh does.
 unpack() {
 	dsc=$dsrc/${1}_$2.dsc
-	[ -f "$dsc" ] || die "no $dsc: run distro/fetch-upstream.sh" \
-	    "(make fetch-upstream) or pass a source tree"
+	[ -f "$dsc" ] || die "no $dsc (LIVE_DISTRO_SRC=$dsrc)"
 	dpkg-source --no-check -x "$dsc" "$3" >"$build/unpack-$1.log" 2>&1 ||
 	    die "dpkg-source -x $dsc failed (see $build/unpack-$1.log)"
 	rm -rf "$3/.pc"
@@ -150,21 +141,6 @@ given)
 series)
 	unpack libpcap "$LP_VER" "$lp"
 	quilt_push "$top/patches/libpcap" "$lp"
-	;;
-hand)
-	[ -f "$modpatch" ] || die "no module patch $modpatch" \
-	    "(set LIVE_VSOCKMON_PATCH, or wait for patches/libpcap/series)"
-	unpack libpcap "$LP_VER" "$lp"
-	{
-		patch -d "$lp" -p1 --no-backup-if-mismatch <"$modpatch" &&
-		for h in "$top"/distro/libpcap-hunks/*.diff; do
-			patch -d "$lp" -p1 --no-backup-if-mismatch <"$h" ||
-			    exit 1
-		done
-	} >"$build/patch-libpcap.log" 2>&1 ||
-	    die "patching libpcap failed (see $build/patch-libpcap.log)"
-	cp "$top"/pcap-vsockmon.c "$top"/pcap-vsockmon.h \
-	    "$top"/gencode-vsock.c "$top"/gencode-vsock.h "$lp/"
 	;;
 esac
 grep -q vsockmon_create "$lp/pcap.c" ||

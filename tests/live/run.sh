@@ -28,7 +28,7 @@
 #			libpcap (build-patched.sh), and skip the stages
 #	LIVE_PATCHED_BUILD  their build directory (default
 #			${XDG_CACHE_HOME:-$HOME/.cache}/vsockdump-live/patched-build)
-#	LIVE_LIBPCAP_SRC, LIVE_TCPDUMP_SRC, LIVE_VSOCKMON_PATCH,
+#	LIVE_LIBPCAP_SRC, LIVE_TCPDUMP_SRC,
 #	LIVE_DISTRO_SRC	see build-patched.sh
 #	LIVE_STAGES	stage script (default scenarios/patched.sh when the
 #			patched build succeeded; "none" for none)
