@@ -10,6 +10,11 @@
 #            (ASan+UBSan): a complete decode or " [|vsock]", never garbage
 #   hostile  malformed capture files: clear error or clean skip
 #   memcheck valgrind over every capture and option set: no error, no leak
+#   static   make vsockdump-static: no interpreter, no shared library, runs
+#            in an empty root on the sample capture
+#   deb      vsockdump's Debian package: dpkg-buildpackage (runs the
+#            TESTLIST), lintian without error, apt-get install of the .deb,
+#            the installed binary and man page used
 #   distro   the quilt series is what "make patches" generates; it applies
 #            to Debian's tcpdump and libpcap of bookworm, trixie and sid,
 #            whose own test suites, our TESTLIST, the filter tests, the
@@ -158,6 +163,9 @@ tier hostile build/hostile.log \
     env WORKDIR=build/hostile.d sh tests/hardening/hostile.sh
 tier memcheck build/memcheck.log \
     env WORKDIR=build/memcheck.d sh tests/hardening/memcheck.sh
+tier static build/static.log \
+    env WORKDIR=build/static.d sh tests/package/check-static.sh build/werror
+tier deb build/deb.log env WORKDIR=build/deb.d sh tests/package/check-deb.sh
 
 if [ -x build/werror/vsockdump ]; then
 	tier_start

@@ -77,7 +77,7 @@ srcstate() {
 # Hash of the inputs, for the cache.
 inputs() {
 	echo "how=$how lpsrc=$lpsrc tdsrc=$tdsrc cc=$CC"
-	cat "$here/build-patched.sh" "$here/sd-stub.c"
+	cat "$here/build-patched.sh"
 	if [ -n "$lpsrc" ]; then
 		srcstate "$lpsrc"
 	else

@@ -59,34 +59,19 @@ if [ ! -x "$top/configure" ]; then
 	}
 fi
 
-# Static: libpcap.a as pkg-config --static lists it.  Debian's libpcap
-# is built with D-Bus support, and libdbus-1.a wants two functions of
-# libsystemd, which Debian ships only as a shared library; a stub object
-# stands in for them (D-Bus capture is never used here).
+# Static: vsockdump's own target (libpcap.a as pkg-config --static
+# lists it; see configure.ac).
 static_build() {
 	d=$build/vsockdump-static
 	mkdir -p "$d"
-	libs=$(pkg-config --static --libs libpcap) || return 1
-	stub=
-	case " $libs " in
-	*" -lsystemd "*)
-		libs=$(echo " $libs " | sed 's/ -lsystemd / /g')
-		$CC -O2 -c -o "$d/sd-stub.o" "$here/sd-stub.c" || return 1
-		stub=$d/sd-stub.o
-		;;
-	esac
-	(cd "$d" && "$top/configure" LDFLAGS=-static \
-	    PCAP_LIBS="$libs $stub") >"$d/configure.log" 2>&1 || return 1
-	# libtool reads -static as "no shared libtool libraries";
-	# -all-static is what makes the final link static.
-	rm -f "$d/vsockdump"
-	(cd "$d" && make vsockdump LDFLAGS=-all-static) >"$d/make.log" 2>&1 ||
-	    return 1
+	(cd "$d" && "$top/configure") >"$d/configure.log" 2>&1 || return 1
+	rm -f "$d/vsockdump-static"
+	(cd "$d" && make vsockdump-static) >"$d/make.log" 2>&1 || return 1
 	# ldd fails on a static executable.
-	if ldd "$d/vsockdump" >/dev/null 2>&1; then
+	if ldd "$d/vsockdump-static" >/dev/null 2>&1; then
 		return 1
 	fi
-	echo "$d/vsockdump"
+	echo "$d/vsockdump-static"
 }
 
 dynamic_build() {

@@ -28,10 +28,11 @@
 
 /*
  * Stand-ins for the two libsystemd functions that Debian's libdbus-1.a
- * calls, so that a static vsockdump can link against Debian's libpcap.a
- * (Debian ships no libsystemd.a).  D-Bus uses them only when started by
- * systemd socket activation, which never happens in the live test: both
- * answer "no sockets passed".
+ * calls, so that the static vsockdump ("make vsockdump-static") can link
+ * against Debian's libpcap.a, which is built with D-Bus support, while
+ * Debian ships no libsystemd.a.  libdbus calls them only in a D-Bus
+ * daemon started by systemd socket activation, which vsockdump never
+ * is: both answer "no sockets passed".
  */
 
 int	sd_listen_fds(int);
