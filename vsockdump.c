@@ -29,7 +29,15 @@
 /*
  * vsockdump: capture and print Linux AF_VSOCK traffic, from a vsockmon
  * device (DLT_VSOCK) or the "any" device (LINUX_SLL/LINUX_SLL2), or
- * from a capture file.  Options, messages and output follow tcpdump.
+ * from capture files.  Options, messages and output follow tcpdump.
+ *
+ * On a libpcap that has no vsock support of its own (every libpcap a
+ * distribution ships today), vsockdump brings it: the vsock filter
+ * primitives, rewritten into expressions that libpcap compiles and the
+ * kernel runs (vsockdump-filter.c); the "vsockmon" device, found or
+ * created and removed again (vsockdump-vsockmon.c); -Q by CID; and a
+ * stop that first delivers what the kernel still holds (drain()).  On a
+ * libpcap that has them (our patch series), libpcap's own are used.
  */
 
 #ifdef HAVE_CONFIG_H
@@ -38,19 +46,30 @@
 
 #include "netdissect-stdinc.h"
 
+#include <fcntl.h>
 #include <getopt.h>
+#include <grp.h>
+#include <poll.h>
+#include <pwd.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
+
+#include <linux/filter.h>
 
 #include <pcap/pcap.h>
 
 #include "netdissect.h"
-#include "savefile-trim.h"
+#include "vsockdump.h"
+#include "vsockdump-filter.h"
+#include "vsockdump-savefile.h"
+#include "vsockdump-vsockmon.h"
 
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "unknown"
 #endif
-
 
 #define OPT_IMMEDIATE	256
 #define OPT_VERSION	257
@@ -59,16 +78,22 @@
 #define OPT_NANO	260
 #define OPT_PRECISION	261
 
-static const char program_name[] = "vsockdump";
+/* How long a stop may wait for the kernel to hand over its last block. */
+#define DRAIN_SLACK_MS	250
+
+const char program_name[] = "vsockdump";
 
 static const struct option long_options[] = {
 	{ "buffer-size",		required_argument, NULL, 'B' },
 	{ "list-interfaces",		no_argument,	   NULL, 'D' },
 	{ "help",			no_argument,	   NULL, 'h' },
 	{ "interface",			required_argument, NULL, 'i' },
+	{ "list-data-link-types",	no_argument,	   NULL, 'L' },
 	{ "direction",			required_argument, NULL, 'Q' },
 	{ "snapshot-length",		required_argument, NULL, 's' },
 	{ "packet-buffered",		no_argument,	   NULL, 'U' },
+	{ "linktype",			required_argument, NULL, 'y' },
+	{ "relinquish-privileges",	required_argument, NULL, 'Z' },
 	{ "no-promiscuous-mode",	no_argument,	   NULL, 'p' },
 	{ "number",			no_argument,	   NULL, '#' },
 	{ "immediate-mode",		no_argument,	   NULL, OPT_IMMEDIATE },
@@ -80,19 +105,42 @@ static const struct option long_options[] = {
 	{ NULL,				0,		   NULL, 0 }
 };
 
-static pcap_t *pd;			/* the capture, for the signal handler */
-static pcap_dumper_t *pdd;		/* -w output */
-static int dump_errno;			/* why writing the -w output failed */
-static u_int packets_captured;
-static int Uflag;			/* flush -w output after each packet */
-static int print_packets;		/* decode to the standard output */
+/* What the command line asks for. */
+struct options {
+	const char	*rfile;		/* -r */
+	const char	*vfile;		/* -V */
+	const char	*wfile;		/* -w */
+	const char	*ffile;		/* -F */
+	const char	*device;	/* -i */
+	const char	*user;		/* -Z */
+	int		cnt;		/* -c, -1 for no limit */
+	int		bufsize;	/* -B, bytes */
+	int		direction;	/* -Q, -1 if not given */
+	int		immediate;
+	int		promisc;
+	int		lflag;
+	int		dflag;		/* -d, -dd, -ddd */
+	int		list_dlts;	/* -L */
+	int		dlt;		/* -y, -1 if not given */
+	const char	*dlt_name;
+	int		force_print;	/* --print */
+};
 
-static ND_ATTR_NORETURN ND_ATTR_PRINTF(1, 2) void
+static pcap_t *pd;			/* the capture, for the signal handler */
+static struct savefile out;		/* -w */
+static u_int packets_captured;
+static int print_packets;		/* decode to the standard output */
+static volatile sig_atomic_t stop_signal;	/* SIGINT, SIGTERM, SIGHUP */
+static volatile sig_atomic_t got_sigpipe;
+static int limit_reached;		/* -G with -W: the last file is done */
+
+void
 error(const char *fmt, ...)
 {
 	va_list ap;
 	size_t n;
 
+	(void)fflush(stdout);
 	(void)fprintf(stderr, "%s: ", program_name);
 	va_start(ap, fmt);
 	(void)vfprintf(stderr, fmt, ap);
@@ -103,7 +151,7 @@ error(const char *fmt, ...)
 	exit(1);
 }
 
-static ND_ATTR_PRINTF(1, 2) void
+void
 warning(const char *fmt, ...)
 {
 	va_list ap;
@@ -120,6 +168,9 @@ print_version(FILE *f)
 {
 	(void)fprintf(f, "%s version %s\n", program_name, PACKAGE_VERSION);
 	(void)fprintf(f, "%s\n", pcap_lib_version());
+	(void)fprintf(f, "vsock filters and vsockmon capture: %s\n",
+	    vsock_filter_native() ? "libpcap's own" : "vsockdump's own "
+	    "(this libpcap has none)");
 }
 
 static void
@@ -127,14 +178,17 @@ print_usage(FILE *f)
 {
 	print_version(f);
 	(void)fprintf(f,
-"Usage: %s [-AehlnpUvxX#] [ -B size ] [ -c count ] [ -D ]\n"
-"\t\t[ -i interface ] [ --immediate-mode ] [ -Q in|out|inout ]\n"
-"\t\t[ -r file ] [ -s snaplen ] [ -t | -tt | -ttt | -tttt | -ttttt ]\n"
-"\t\t[ --micro | --nano ] [ -w file ] [ --print ] [ --version ]\n"
-"\t\t[ expression ]\n", program_name);
+"Usage: %s [-AdDehlLnpUvxX#] [ -B size ] [ -c count ] [ -C file_size ]\n"
+"\t\t[ -F file ] [ -G seconds ] [ -i interface ] [ --immediate-mode ]\n"
+"\t\t[ -Q in|out|inout ] [ -r file ] [ -s snaplen ]\n"
+"\t\t[ -t | -tt | -ttt | -tttt | -ttttt ] [ --micro | --nano ]\n"
+"\t\t[ -V file ] [ -w file ] [ -W filecount ] [ -y datalinktype ]\n"
+"\t\t[ -Z user ] [ --print ] [ --version ] [ expression ]\n",
+	    program_name);
 }
 
-/* One line per capture device, as "tcpdump -D" prints them. */
+/* --- devices ------------------------------------------------------------- */
+
 static const struct tok device_flags[] = {
 	{ PCAP_IF_UP,		"Up" },
 	{ PCAP_IF_RUNNING,	"Running" },
@@ -143,49 +197,311 @@ static const struct tok device_flags[] = {
 	{ 0, NULL }
 };
 
-static ND_ATTR_NORETURN void
-list_devices(void)
+/* One line of -D, as tcpdump prints them. */
+static void
+print_device(int n, const char *name, const char *description,
+    bpf_u_int32 flags)
+{
+	bpf_u_int32 status = flags & PCAP_IF_CONNECTION_STATUS;
+
+	printf("%d.%s", n, name);
+	if (description != NULL)
+		printf(" (%s)", description);
+	if (flags != 0) {
+		printf(" [%s", bittok2str(device_flags, "none", flags));
+		if (flags & PCAP_IF_WIRELESS) {
+			if (status == PCAP_IF_CONNECTION_STATUS_UNKNOWN)
+				printf(", Association status unknown");
+			else if (status == PCAP_IF_CONNECTION_STATUS_CONNECTED)
+				printf(", Associated");
+			else if (status ==
+			    PCAP_IF_CONNECTION_STATUS_DISCONNECTED)
+				printf(", Not associated");
+		} else {
+			if (status == PCAP_IF_CONNECTION_STATUS_UNKNOWN)
+				printf(", Connection status unknown");
+			else if (status == PCAP_IF_CONNECTION_STATUS_CONNECTED)
+				printf(", Connected");
+			else if (status ==
+			    PCAP_IF_CONNECTION_STATUS_DISCONNECTED)
+				printf(", Disconnected");
+		}
+		printf("]");
+	}
+	printf("\n");
+}
+
+/*
+ * The devices of -D, numbered from 1: libpcap's, with vsockmon devices
+ * described (a vsockmon device has no connection status), then the
+ * pseudo-device "vsockmon" when it belongs there.  Calls FN for each;
+ * FN returns non-zero to stop.  Returns the number of the last one.
+ */
+static int
+for_each_device(int (*fn)(int, const char *, const char *, bpf_u_int32,
+    void *), void *arg)
 {
 	char ebuf[PCAP_ERRBUF_SIZE];
 	pcap_if_t *devs, *d;
-	u_int status;
-	int n;
+	const char *desc;
+	bpf_u_int32 flags;
+	int n = 0;
 
 	if (pcap_findalldevs(&devs, ebuf) < 0)
 		error("%s", ebuf);
-	for (n = 1, d = devs; d != NULL; n++, d = d->next) {
-		printf("%d.%s", n, d->name);
-		if (d->description != NULL)
-			printf(" (%s)", d->description);
-		if (d->flags != 0) {
-			printf(" [%s", bittok2str(device_flags, "none",
-			    d->flags));
-			status = d->flags & PCAP_IF_CONNECTION_STATUS;
-			if (d->flags & PCAP_IF_WIRELESS) {
-				if (status == PCAP_IF_CONNECTION_STATUS_UNKNOWN)
-					printf(", Association status unknown");
-				else if (status ==
-				    PCAP_IF_CONNECTION_STATUS_CONNECTED)
-					printf(", Associated");
-				else if (status ==
-				    PCAP_IF_CONNECTION_STATUS_DISCONNECTED)
-					printf(", Not associated");
-			} else {
-				if (status == PCAP_IF_CONNECTION_STATUS_UNKNOWN)
-					printf(", Connection status unknown");
-				else if (status ==
-				    PCAP_IF_CONNECTION_STATUS_CONNECTED)
-					printf(", Connected");
-				else if (status ==
-				    PCAP_IF_CONNECTION_STATUS_DISCONNECTED)
-					printf(", Disconnected");
-			}
-			printf("]");
-		}
-		printf("\n");
+	for (d = devs; d != NULL; d = d->next) {
+		desc = d->description;
+		flags = d->flags;
+		if (desc == NULL && (desc = vsockmon_description(d->name)) != NULL)
+			flags = (flags & ~PCAP_IF_CONNECTION_STATUS) |
+			    PCAP_IF_CONNECTION_STATUS_NOT_APPLICABLE;
+		if (fn(++n, d->name, desc, flags, arg) != 0)
+			goto done;
 	}
+	if (vsockmon_pseudo_listed(devs))
+		(void)fn(++n, VSOCKMON_PSEUDO, VSOCKMON_PSEUDO_DESCRIPTION,
+		    PCAP_IF_CONNECTION_STATUS_NOT_APPLICABLE, arg);
+done:
 	pcap_freealldevs(devs);
+	return n;
+}
+
+static int
+list_one(int n, const char *name, const char *desc, bpf_u_int32 flags,
+    void *arg)
+{
+	(void)arg;
+	print_device(n, name, desc, flags);
+	return 0;
+}
+
+struct by_number {
+	int	n;
+	char	*name;
+};
+
+static int
+match_number(int n, const char *name, const char *desc, bpf_u_int32 flags,
+    void *arg)
+{
+	struct by_number *b = arg;
+
+	(void)desc;
+	(void)flags;
+	if (n != b->n)
+		return 0;
+	b->name = strdup(name);
+	if (b->name == NULL)
+		error("out of memory");
+	return 1;
+}
+
+/*
+ * An interface given as a number: the device of that 1-based position
+ * in the -D list.  Returns NULL if the name is not a number.
+ */
+static char *
+device_by_number(const char *name)
+{
+	struct by_number b;
+	char *end;
+	long n;
+
+	n = strtol(name, &end, 10);
+	if (end == name || *end != '\0')
+		return NULL;
+	if (n <= 0 || n > INT_MAX)
+		error("Invalid adapter index");
+	b.n = (int)n;
+	b.name = NULL;
+	(void)for_each_device(match_number, &b);
+	if (b.name == NULL)
+		error("Invalid adapter index");
+	return b.name;
+}
+
+/* Without -i, the first device of the -D list. */
+static char *
+first_device(void)
+{
+	struct by_number b = { 1, NULL };
+
+	(void)for_each_device(match_number, &b);
+	if (b.name == NULL)
+		error("no interfaces available for capture");
+	return b.name;
+}
+
+static void
+print_link_type(int dlt)
+{
+	const char *name = pcap_datalink_val_to_name(dlt);
+
+	if (name == NULL)
+		(void)fprintf(stderr, ", link-type %u", (u_int)dlt);
+	else
+		(void)fprintf(stderr, ", link-type %s (%s)", name,
+		    pcap_datalink_val_to_description(dlt));
+}
+
+/* -L: the link-layer types of the device, as tcpdump lists them. */
+static ND_ATTR_NORETURN void
+show_dlts(pcap_t *pc, const char *device)
+{
+	int *dlts = NULL, n, i;
+	const char *name;
+
+	n = pcap_list_datalinks(pc, &dlts);
+	if (n < 0)
+		error("%s", pcap_geterr(pc));
+	if (n == 0 || dlts == NULL)
+		error("No data link types.");
+	(void)fprintf(stderr, "Data link types for %s (use option -y to set):\n",
+	    device);
+	for (i = 0; i < n; i++) {
+		name = pcap_datalink_val_to_name(dlts[i]);
+		if (name != NULL)
+			(void)fprintf(stderr, "  %s (%s)%s\n", name,
+			    pcap_datalink_val_to_description(dlts[i]),
+			    vsockdump_printer_for(dlts[i]) == NULL ?
+			    " (printing not supported)" : "");
+		else
+			(void)fprintf(stderr,
+			    "  DLT %d (printing not supported)\n", dlts[i]);
+	}
+	pcap_free_datalinks(dlts);
+	pcap_close(pc);
 	exit(0);
+}
+
+/*
+ * Open a live capture with pcap_create()/pcap_activate().  Returns NULL
+ * with ebuf set if the device does not exist; other failures are fatal,
+ * with vsockmon's advice where there is some.
+ */
+static pcap_t *
+open_live(const char *device, const netdissect_options *ndo,
+    const struct options *o, int timeout, int set_direction, char *ebuf)
+{
+	pcap_t *pc;
+	int status;
+	const char *why, *advice;
+
+	pc = pcap_create(device, ebuf);
+	if (pc == NULL) {
+		if (strstr(ebuf, "No such device") != NULL)
+			return NULL;
+		error("%s", ebuf);
+	}
+	status = pcap_set_tstamp_precision(pc, ndo->ndo_tstamp_precision);
+	if (status != 0)
+		error("%s: Can't set %ssecond time stamp precision: %s", device,
+		    ndo->ndo_tstamp_precision == PCAP_TSTAMP_PRECISION_NANO ?
+		    "nano" : "micro", pcap_statustostr(status));
+	if (o->immediate && (status = pcap_set_immediate_mode(pc, 1)) != 0)
+		error("%s: Can't set immediate mode: %s", device,
+		    pcap_statustostr(status));
+	if (ndo->ndo_snaplen != 0 &&
+	    (status = pcap_set_snaplen(pc, ndo->ndo_snaplen)) != 0)
+		error("%s: Can't set snapshot length: %s", device,
+		    pcap_statustostr(status));
+	if ((status = pcap_set_promisc(pc, o->promisc)) != 0)
+		error("%s: Can't set promiscuous mode: %s", device,
+		    pcap_statustostr(status));
+	if ((status = pcap_set_timeout(pc, timeout)) != 0)
+		error("%s: pcap_set_timeout failed: %s", device,
+		    pcap_statustostr(status));
+	if (o->bufsize != 0 &&
+	    (status = pcap_set_buffer_size(pc, o->bufsize)) != 0)
+		error("%s: Can't set buffer size: %s", device,
+		    pcap_statustostr(status));
+
+	status = pcap_activate(pc);
+	if (status < 0) {
+		why = pcap_geterr(pc);
+		advice = vsockmon_advice(device, status);
+		if (advice != NULL)
+			error("%s", advice);
+		if (status == PCAP_ERROR)
+			error("%s", why);
+		if (status == PCAP_ERROR_NO_SUCH_DEVICE) {
+			(void)snprintf(ebuf, PCAP_ERRBUF_SIZE, "%s: %s\n(%s)",
+			    device, pcap_statustostr(status), why);
+			pcap_close(pc);
+			return NULL;
+		}
+		if (status == PCAP_ERROR_PERM_DENIED && *why != '\0')
+			error("%s: %s\n(%s)", device, pcap_statustostr(status),
+			    why);
+		error("%s: %s", device, pcap_statustostr(status));
+	} else if (status > 0) {
+		why = pcap_geterr(pc);
+		if (status == PCAP_WARNING)
+			warning("%s", why);
+		else if (status == PCAP_WARNING_PROMISC_NOTSUP && *why != '\0')
+			warning("%s: %s\n(%s)", device,
+			    pcap_statustostr(status), why);
+		else
+			warning("%s: %s", device, pcap_statustostr(status));
+	}
+	if (set_direction && o->direction != -1 &&
+	    pcap_setdirection(pc, (pcap_direction_t)o->direction) != 0)
+		error("%s: pcap_setdirection() failed: %s", device,
+		    pcap_geterr(pc));
+	return pc;
+}
+
+static ND_ATTR_NORETURN void
+unsupported_link_type(int dlt)
+{
+	const char *name, *desc;
+
+	name = pcap_datalink_val_to_name(dlt);
+	desc = pcap_datalink_val_to_description(dlt);
+	if (name == NULL)
+		error("link-type %d is not supported: vsockdump decodes VSOCK, "
+		    "LINUX_SLL and LINUX_SLL2 captures", dlt);
+	error("link-type %s (%s) is not supported: vsockdump decodes VSOCK, "
+	    "LINUX_SLL and LINUX_SLL2 captures", name,
+	    desc != NULL ? desc : "unknown");
+}
+
+/* --- the filter ------------------------------------------------------------ */
+
+/* -F: the file's text, "#" comments blanked out, as tcpdump reads it. */
+static char *
+read_infile(const char *fname)
+{
+	struct stat st;
+	ssize_t cc;
+	char *cp;
+	int fd;
+	off_t i;
+
+	fd = open(fname, O_RDONLY);
+	if (fd < 0)
+		error("can't open %s: %s", fname, strerror(errno));
+	if (fstat(fd, &st) < 0)
+		error("can't stat %s: %s", fname, strerror(errno));
+	if (st.st_size > INT_MAX)
+		error("%s is too large", fname);
+	cp = malloc((size_t)st.st_size + 1);
+	if (cp == NULL)
+		error("malloc(%d) for %s: %s", (int)st.st_size + 1, fname,
+		    strerror(errno));
+	cc = read(fd, cp, (size_t)st.st_size);
+	if (cc < 0)
+		error("read %s: %s", fname, strerror(errno));
+	if (cc != st.st_size)
+		error("short read %s (%d != %d)", fname, (int)cc,
+		    (int)st.st_size);
+	(void)close(fd);
+	for (i = 0; i < cc; i++)
+		if (cp[i] == '#')
+			while (i < cc && cp[i] != '\n')
+				cp[i++] = ' ';
+	cp[cc] = '\0';
+	return cp;
 }
 
 /* The words after the options, joined by spaces; "" if there are none. */
@@ -210,157 +526,130 @@ join_args(char **argv)
 	return buf;
 }
 
-/* A positive decimal count, or -1. */
-static int
-parse_count(const char *s)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (end == s || *end != '\0' || errno != 0 || v <= 0 || v > INT_MAX)
-		return -1;
-	return (int)v;
-}
-
 /*
- * Open a live capture with pcap_create()/pcap_activate().  Returns NULL
- * with ebuf set if the device does not exist; other failures are fatal.
- */
-static pcap_t *
-open_live(const char *device, const netdissect_options *ndo, int immediate,
-    int promisc, int timeout, int bufsize, int direction, char *ebuf)
-{
-	pcap_t *pc;
-	int status;
-	const char *why;
-
-	pc = pcap_create(device, ebuf);
-	if (pc == NULL) {
-		if (strstr(ebuf, "No such device") != NULL)
-			return NULL;
-		error("%s", ebuf);
-	}
-	status = pcap_set_tstamp_precision(pc, ndo->ndo_tstamp_precision);
-	if (status != 0)
-		error("%s: Can't set %ssecond time stamp precision: %s", device,
-		    ndo->ndo_tstamp_precision == PCAP_TSTAMP_PRECISION_NANO ?
-		    "nano" : "micro", pcap_statustostr(status));
-	if (immediate && (status = pcap_set_immediate_mode(pc, 1)) != 0)
-		error("%s: Can't set immediate mode: %s", device,
-		    pcap_statustostr(status));
-	if (ndo->ndo_snaplen != 0 &&
-	    (status = pcap_set_snaplen(pc, ndo->ndo_snaplen)) != 0)
-		error("%s: Can't set snapshot length: %s", device,
-		    pcap_statustostr(status));
-	if ((status = pcap_set_promisc(pc, promisc)) != 0)
-		error("%s: Can't set promiscuous mode: %s", device,
-		    pcap_statustostr(status));
-	if ((status = pcap_set_timeout(pc, timeout)) != 0)
-		error("%s: pcap_set_timeout failed: %s", device,
-		    pcap_statustostr(status));
-	if (bufsize != 0 &&
-	    (status = pcap_set_buffer_size(pc, bufsize)) != 0)
-		error("%s: Can't set buffer size: %s", device,
-		    pcap_statustostr(status));
-
-	status = pcap_activate(pc);
-	if (status < 0) {
-		why = pcap_geterr(pc);
-		if (status == PCAP_ERROR)
-			error("%s", why);
-		if (status == PCAP_ERROR_NO_SUCH_DEVICE) {
-			(void)snprintf(ebuf, PCAP_ERRBUF_SIZE, "%s: %s\n(%s)",
-			    device, pcap_statustostr(status), why);
-			pcap_close(pc);
-			return NULL;
-		}
-		if (status == PCAP_ERROR_PERM_DENIED && *why != '\0')
-			error("%s: %s\n(%s)", device, pcap_statustostr(status),
-			    why);
-		error("%s: %s", device, pcap_statustostr(status));
-	} else if (status > 0) {
-		why = pcap_geterr(pc);
-		if (status == PCAP_WARNING)
-			warning("%s", why);
-		else if (status == PCAP_WARNING_PROMISC_NOTSUP && *why != '\0')
-			warning("%s: %s\n(%s)", device,
-			    pcap_statustostr(status), why);
-		else
-			warning("%s: %s", device, pcap_statustostr(status));
-	}
-	if (direction != -1 &&
-	    pcap_setdirection(pc, (pcap_direction_t)direction) != 0)
-		error("%s: pcap_setdirection() failed: %s", device,
-		    pcap_geterr(pc));
-	return pc;
-}
-
-/*
- * An interface given as a number: the device of that 1-based position
- * in the -D list.  Returns NULL if the name is not a number.
+ * -Q on a vsockmon device, where libpcap knows no direction (the kernel
+ * shows every packet as sent): packets to (in) or from (out) a local CID,
+ * as a vsock filter added to the user's.
  */
 static char *
-device_by_number(const char *name)
+with_direction(const char *filter, int direction)
 {
-	char ebuf[PCAP_ERRBUF_SIZE];
-	pcap_if_t *devs, *d;
-	char *end, *found;
-	long n;
+	uint64_t cids[VSOCKMON_MAX_CIDS];
+	char *buf;
+	size_t len;
+	int n, i;
 
-	n = strtol(name, &end, 10);
-	if (end == name || *end != '\0')
-		return NULL;
-	if (n <= 0)
-		error("Invalid adapter index");
-	if (pcap_findalldevs(&devs, ebuf) < 0)
-		error("%s", ebuf);
-	for (d = devs; d != NULL && n > 1; d = d->next)
-		n--;
-	if (d == NULL)
-		error("Invalid adapter index");
-	found = strdup(d->name);
-	if (found == NULL)
+	n = vsockmon_local_cids(cids, VSOCKMON_MAX_CIDS);
+	len = strlen(filter) + 16 + (size_t)n * 48;
+	buf = malloc(len);
+	if (buf == NULL)
 		error("out of memory");
-	pcap_freealldevs(devs);
-	return found;
+	buf[0] = '\0';
+	if (*filter != '\0')
+		(void)snprintf(buf, len, "(%s) and ", filter);
+	strcat(buf, "(");
+	for (i = 0; i < n; i++)
+		(void)snprintf(buf + strlen(buf), len - strlen(buf),
+		    "%svsock %s cid %llu", i == 0 ? "" : " or ",
+		    direction == PCAP_D_IN ? "dst" : "src",
+		    (unsigned long long)cids[i]);
+	strcat(buf, ")");
+	return buf;
 }
 
+/*
+ * Compile the filter for pd.  On a libpcap without vsock primitives,
+ * an expression that uses them is rewritten first; a live capture on a
+ * cooked link tests the ARPHRD type through the kernel's SKF_AD_HATYPE,
+ * so that the kernel can run the whole filter.
+ */
 static void
-print_link_type(int dlt)
+compile_filter(pcap_t *pc, struct bpf_program *fcode, const char *filter,
+    int native, int live)
 {
-	const char *name = pcap_datalink_val_to_name(dlt);
+	char ebuf[PCAP_ERRBUF_SIZE], *rewritten = NULL;
+	int dlt = pcap_datalink(pc);
 
-	if (name == NULL)
-		(void)fprintf(stderr, ", link-type %u", (u_int)dlt);
-	else
-		(void)fprintf(stderr, ", link-type %s (%s)", name,
-		    pcap_datalink_val_to_description(dlt));
+	if (!native && vsock_filter_uses_vsock(filter, dlt)) {
+		rewritten = vsock_filter_rewrite(filter, dlt,
+		    live && dlt != DLT_VSOCK ? VSOCK_HATYPE_KERNEL :
+		    VSOCK_HATYPE_HEADER, ebuf, sizeof(ebuf));
+		if (rewritten == NULL)
+			error("%s", ebuf);
+		filter = rewritten;
+	}
+	if (pcap_compile(pc, fcode, filter, 1, PCAP_NETMASK_UNKNOWN) < 0)
+		error("%s", pcap_geterr(pc));
+	free(rewritten);
 }
 
-static ND_ATTR_NORETURN void
-unsupported_link_type(int dlt)
-{
-	const char *name, *desc;
+/* --- privileges ---------------------------------------------------------------- */
 
-	name = pcap_datalink_val_to_name(dlt);
-	desc = pcap_datalink_val_to_description(dlt);
-	if (name == NULL)
-		error("link-type %d is not supported: vsockdump decodes VSOCK, "
-		    "LINUX_SLL and LINUX_SLL2 captures", dlt);
-	error("link-type %s (%s) is not supported: vsockdump decodes VSOCK, "
-	    "LINUX_SLL and LINUX_SLL2 captures", name,
-	    desc != NULL ? desc : "unknown");
+/*
+ * The user's entry: through NSS, or, where there is no NSS (a static
+ * vsockdump in a guest), straight from /etc/passwd.
+ */
+static struct passwd *
+find_user(const char *name)
+{
+	struct passwd *pw;
+	FILE *f;
+
+	pw = getpwnam(name);
+	if (pw != NULL)
+		return pw;
+	f = fopen("/etc/passwd", "r");
+	if (f == NULL)
+		return NULL;
+	while ((pw = fgetpwent(f)) != NULL)
+		if (strcmp(pw->pw_name, name) == 0)
+			break;
+	(void)fclose(f);
+	return pw;
 }
 
-static volatile sig_atomic_t got_sigpipe;
+/* -Z: become the user, as tcpdump does after opening the device. */
+static void
+drop_privileges(const char *user)
+{
+	struct passwd *pw;
+	gid_t gid;
+
+	pw = find_user(user);
+	if (pw == NULL)
+		error("Couldn't find user '%.32s'", user);
+	gid = pw->pw_gid;
+	if ((initgroups(pw->pw_name, gid) != 0 && setgroups(1, &gid) != 0) ||
+	    setgid(gid) != 0 || setuid(pw->pw_uid) != 0)
+		error("Couldn't change to '%.32s' uid=%lu gid=%lu: %s", user,
+		    (unsigned long)pw->pw_uid, (unsigned long)gid,
+		    strerror(errno));
+}
+
+/* With -w and no rotation, tcpdump makes the file the user's. */
+static void
+give_file(const char *file, const char *user)
+{
+	struct passwd *pw;
+
+	if (strcmp(file, "-") == 0)
+		return;
+	pw = find_user(user);
+	if (pw == NULL)
+		error("Couldn't find user '%s'", user);
+	if (chown(file, pw->pw_uid, pw->pw_gid) < 0)
+		error("Couldn't change ownership of savefile");
+}
+
+/* --- the capture loop ------------------------------------------------------------ */
 
 static void
 on_signal(int sig)
 {
 	if (sig == SIGPIPE)
 		got_sigpipe = 1;
+	else
+		stop_signal++;
 	if (pd != NULL)
 		pcap_breakloop(pd);
 }
@@ -383,39 +672,76 @@ handle_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *sp)
 	netdissect_options *ndo = (netdissect_options *)user;
 
 	packets_captured++;
-	if (pdd != NULL && dump_errno == 0) {
-		errno = 0;
-		pcap_dump((u_char *)pdd, h, sp);
-		if (Uflag)
-			(void)pcap_dump_flush(pdd);
-		if (ferror(pcap_dump_file(pdd))) {
+	if (out.pattern != NULL && out.err == 0 && !limit_reached) {
+		switch (savefile_write(&out, h, sp)) {
+		case SAVEFILE_FAILED:
 			/* Stop: nothing more can reach the file. */
-			dump_errno = errno != 0 ? errno : EIO;
 			pcap_breakloop(pd);
+			return;
+		case SAVEFILE_LIMIT:
+			limit_reached = 1;
+			pcap_breakloop(pd);
+			return;
 		}
 	}
 	if (print_packets)
 		pretty_print_packet(ndo, h, sp, packets_captured);
 }
 
-/*
- * Flush and close the -w output.  If a write failed, the file may end
- * in a cut record: savefile_write_failed() cuts it back to its last
- * whole record and says what failed.  Returns 0 or -1.
- */
-static int
-close_dump(const char *wfile)
+static long
+ms_since(const struct timespec *t0)
 {
-	errno = 0;
-	if (dump_errno == 0 && (pcap_dump_flush(pdd) < 0 ||
-	    ferror(pcap_dump_file(pdd))))
-		dump_errno = errno != 0 ? errno : EIO;
-	pcap_dump_close(pdd);
-	pdd = NULL;
-	if (dump_errno == 0)
-		return 0;
-	savefile_write_failed(program_name, wfile, dump_errno);
-	return -1;
+	struct timespec now;
+
+	(void)clock_gettime(CLOCK_MONOTONIC, &now);
+	return (long)(now.tv_sec - t0->tv_sec) * 1000 +
+	    (now.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+/*
+ * After a stop by signal, hand over what the kernel still holds, on a
+ * libpcap that does not do it (pcap-linux.c loses the packets of the
+ * ring block being filled): a filter that accepts nothing stops the
+ * kernel from counting more, then the blocks are read until every
+ * packet it counted was delivered or dropped, or until the kernel had
+ * time to retire the last block (it does after one to two block
+ * timeouts: libpcap's packet buffer timeout).  Afterwards
+ * "received by filter" = captured + "dropped by kernel".
+ */
+static void
+drain(pcap_t *pc, u_char *user, int timeout_ms)
+{
+	static struct sock_filter reject[] = {
+		BPF_STMT(BPF_RET | BPF_K, 0)
+	};
+	struct sock_fprog prog = { 1, reject };
+	char ebuf[PCAP_ERRBUF_SIZE];
+	struct pcap_stat st;
+	struct pollfd pfd;
+	struct timespec t0;
+	long wait_ms = 2L * timeout_ms + DRAIN_SLACK_MS, left;
+	int fd = pcap_fileno(pc), seen = stop_signal;
+
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog,
+	    sizeof(prog)) < 0 || pcap_setnonblock(pc, 1, ebuf) < 0)
+		return;
+	(void)clock_gettime(CLOCK_MONOTONIC, &t0);
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	for (;;) {
+		if (pcap_dispatch(pc, -1, handle_packet, user) < 0)
+			break;
+		if (pcap_stats(pc, &st) < 0 ||
+		    packets_captured + st.ps_drop >= st.ps_recv)
+			break;
+		/* A second signal, a failed write: stop now. */
+		if (stop_signal != seen || out.err != 0 || limit_reached)
+			break;
+		left = wait_ms - ms_since(&t0);
+		if (left <= 0)
+			break;
+		(void)poll(&pfd, 1, left < 20 ? (int)left : 20);
+	}
 }
 
 /*
@@ -457,75 +783,133 @@ print_stats(void)
 	(void)fputc('\n', stderr);
 }
 
-int
-main(int argc, char **argv)
+/* --- options --------------------------------------------------------------------- */
+
+/* A decimal number in [min, max], or an error naming what it is. */
+static int
+parse_int(const char *what, const char *s, int min, int max)
 {
-	static netdissect_options nd;
-	netdissect_options *ndo = &nd;
-	char ebuf[PCAP_ERRBUF_SIZE];
-	const char *rfile = NULL, *wfile = NULL;
-	char *device = NULL, *filter, *end;
-	int cnt = -1, bufsize = 0, direction = -1, immediate = 0;
-	int promisc = 1, lflag = 0, timeout = 1000, force_print = 0;
-	int dlt, op, status, snap, failed;
-	struct bpf_program fcode;
-	pcap_if_t *devs;
-	char *numbered;
+	char *end;
 	long v;
 
-	ndo_set_function_pointers(ndo);
-	ndo->program_name = program_name;
-	ndo->ndo_tstamp_precision = PCAP_TSTAMP_PRECISION_MICRO;
-	ebuf[0] = '\0';
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (end == s || *end != '\0' || errno != 0 || v < min || v > max)
+		error("invalid %s %s", what, s);
+	return (int)v;
+}
 
+/* -C: millions of bytes, or KiB, MiB, GiB with k, m, g (tcpdump 4.99.4). */
+static int64_t
+parse_file_size(const char *s)
+{
+	int64_t v, mult = 1000000;
+	char *end;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (end == s || errno != 0 || v <= 0)
+		error("invalid file size %s", s);
+	if (*end != '\0') {
+		switch (*end) {
+		case 'k': case 'K':
+			mult = 1024;
+			break;
+		case 'm': case 'M':
+			mult = 1024 * 1024;
+			break;
+		case 'g': case 'G':
+			mult = 1024 * 1024 * 1024;
+			break;
+		default:
+			error("invalid file size %s (invalid units)", s);
+		}
+		if (end[1] != '\0')
+			error("invalid file size %s (invalid units)", s);
+	}
+	if (v > INT64_MAX / mult)
+		error("file size %s is too large", s);
+	return v * mult;
+}
+
+static void
+parse_options(int argc, char **argv, netdissect_options *ndo,
+    struct options *o)
+{
+	char *end;
+	long v;
+	int op;
+
+	memset(o, 0, sizeof(*o));
+	o->cnt = -1;
+	o->direction = -1;
+	o->promisc = 1;
+	o->dlt = -1;
 	opterr = 1;
-	while ((op = getopt_long(argc, argv, "AB:c:Dehi:lnpQ:qr:s:tUvw:xX#",
-	    long_options, NULL)) != -1) {
+	while ((op = getopt_long(argc, argv,
+	    "AB:c:C:dDeF:G:hi:lLnpQ:qr:s:tUvV:w:W:xXy:Z:#", long_options,
+	    NULL)) != -1) {
 		switch (op) {
 		case 'A':
 			ndo->ndo_Aflag++;
 			break;
 		case 'B':
 			v = strtol(optarg, &end, 10);
-			if (end == optarg || *end != '\0' || v <= 0 ||
-			    v > INT_MAX / 1024)
+			if (end == optarg || *end != '\0' || v <= 0)
 				error("invalid packet buffer size %s", optarg);
-			bufsize = (int)v * 1024;
+			if (v > INT_MAX / 1024)
+				error("packet buffer size %s is too large",
+				    optarg);
+			o->bufsize = (int)v * 1024;
 			break;
 		case 'c':
-			cnt = parse_count(optarg);
-			if (cnt <= 0)
-				error("invalid packet count %s", optarg);
+			o->cnt = parse_int("packet count", optarg, 1, INT_MAX);
+			break;
+		case 'C':
+			out.max_size = parse_file_size(optarg);
+			break;
+		case 'd':
+			o->dflag++;
 			break;
 		case 'D':
-			list_devices();
-			/* NOTREACHED */
+			(void)for_each_device(list_one, NULL);
+			exit(0);
 		case 'e':
 			ndo->ndo_eflag++;
+			break;
+		case 'F':
+			o->ffile = optarg;
+			break;
+		case 'G':
+			out.seconds = parse_int("number of seconds", optarg, 0,
+			    INT_MAX);
 			break;
 		case 'h':
 			print_usage(stdout);
 			exit(0);
 		case 'i':
-			device = optarg;
+			o->device = optarg;
 			break;
 		case 'l':
 			setvbuf(stdout, NULL, _IOLBF, 0);
-			lflag = 1;
+			o->lflag = 1;
+			break;
+		case 'L':
+			o->list_dlts = 1;
 			break;
 		case 'n':
 			ndo->ndo_nflag++;
 			break;
 		case 'p':
-			promisc = 0;
+			o->promisc = 0;
 			break;
 		case 'Q':
 			if (strcasecmp(optarg, "in") == 0)
-				direction = PCAP_D_IN;
+				o->direction = PCAP_D_IN;
 			else if (strcasecmp(optarg, "out") == 0)
-				direction = PCAP_D_OUT;
+				o->direction = PCAP_D_OUT;
 			else if (strcasecmp(optarg, "inout") == 0)
-				direction = PCAP_D_INOUT;
+				o->direction = PCAP_D_INOUT;
 			else
 				error("unknown capture direction `%s'", optarg);
 			break;
@@ -534,7 +918,7 @@ main(int argc, char **argv)
 			ndo->ndo_suppress_default_print++;
 			break;
 		case 'r':
-			rfile = optarg;
+			o->rfile = optarg;
 			break;
 		case 's':
 			errno = 0;
@@ -549,13 +933,20 @@ main(int argc, char **argv)
 			ndo->ndo_tflag++;
 			break;
 		case 'U':
-			Uflag = 1;
+			out.flush = 1;
 			break;
 		case 'v':
 			ndo->ndo_vflag++;
 			break;
+		case 'V':
+			o->vfile = optarg;
+			break;
 		case 'w':
-			wfile = optarg;
+			o->wfile = optarg;
+			break;
+		case 'W':
+			out.max_files = parse_int("number of output files",
+			    optarg, 1, INT_MAX);
 			break;
 		case 'x':
 			ndo->ndo_xflag++;
@@ -565,14 +956,23 @@ main(int argc, char **argv)
 			ndo->ndo_Xflag++;
 			ndo->ndo_suppress_default_print++;
 			break;
+		case 'y':
+			o->dlt_name = optarg;
+			o->dlt = pcap_datalink_name_to_val(optarg);
+			if (o->dlt < 0)
+				error("invalid data link type %s", optarg);
+			break;
+		case 'Z':
+			o->user = optarg;
+			break;
 		case '#':
 			ndo->ndo_packet_number = 1;
 			break;
 		case OPT_IMMEDIATE:
-			immediate = 1;
+			o->immediate = 1;
 			break;
 		case OPT_PRINT:
-			force_print = 1;
+			o->force_print = 1;
 			break;
 		case OPT_MICRO:
 			ndo->ndo_tstamp_precision = PCAP_TSTAMP_PRECISION_MICRO;
@@ -598,57 +998,162 @@ main(int argc, char **argv)
 			exit(1);
 		}
 	}
-
 	if (ndo->ndo_tflag > 5)
 		error("only -t, -tt, -ttt, -tttt and -ttttt are supported");
-	print_packets = wfile == NULL || force_print;
-	filter = join_args(argv + optind);
+	if (out.max_size != 0 && o->wfile == NULL)
+		error("-C cannot be used without -w.");
+	if (out.seconds != 0 && o->wfile == NULL)
+		error("-G cannot be used without -w.");
+	if ((out.max_size != 0 || out.seconds != 0) && o->wfile != NULL &&
+	    strcmp(o->wfile, "-") == 0)
+		error("-C and -G need a file name for -w, not the standard "
+		    "output");
+	if (o->vfile != NULL && o->rfile != NULL)
+		error("-V and -r are mutually exclusive.");
+}
+
+/* --- reading files ---------------------------------------------------------------- */
+
+static pcap_t *
+open_file(const char *file, const netdissect_options *ndo)
+{
+	char ebuf[PCAP_ERRBUF_SIZE];
+	pcap_t *pc;
+	int dlt;
+
+	pc = pcap_open_offline_with_tstamp_precision(file,
+	    (u_int)ndo->ndo_tstamp_precision, ebuf);
+	if (pc == NULL)
+		error("%s", ebuf);
+	dlt = pcap_datalink(pc);
+	(void)fprintf(stderr, "reading from file %s", file);
+	print_link_type(dlt);
+	(void)fprintf(stderr, ", snapshot length %d\n", pcap_snapshot(pc));
+	return pc;
+}
+
+/* -V: the next name in the list file, or NULL at its end. */
+static char *
+next_file(FILE *list, char *buf, size_t len)
+{
+	size_t n;
+
+	if (fgets(buf, (int)len, list) == NULL)
+		return NULL;
+	n = strlen(buf);
+	if (n > 0 && buf[n - 1] == '\n')
+		buf[n - 1] = '\0';
+	return buf;
+}
+
+/* --- main --------------------------------------------------------------------------- */
+
+int
+main(int argc, char **argv)
+{
+	static netdissect_options nd;
+	netdissect_options *ndo = &nd;
+	struct options o;
+	char ebuf[PCAP_ERRBUF_SIZE], vline[PATH_MAX + 1];
+	char *filter, *numbered, *device = NULL, *cmd;
+	const char *rfile;
+	struct vsockmon_dev vdev;
+	struct bpf_program fcode;
+	FILE *vlist = NULL;
+	int dlt, status, snap, failed = 0, native, timeout = 1000;
+	int vsockmon_own = 0, live;
+
+	ndo_set_function_pointers(ndo);
+	ndo->program_name = program_name;
+	ndo->ndo_tstamp_precision = PCAP_TSTAMP_PRECISION_MICRO;
+	memset(&vdev, 0, sizeof(vdev));
+	ebuf[0] = '\0';
+
+	parse_options(argc, argv, ndo, &o);
+	print_packets = o.wfile == NULL || o.force_print;
+	if (o.ffile != NULL) {
+		if (argv[optind] != NULL)
+			warning("-F given: the expression on the command line "
+			    "is ignored");
+		filter = read_infile(o.ffile);
+	} else
+		filter = join_args(argv + optind);
+	native = vsock_filter_native();
+
+	rfile = o.rfile;
+	if (o.vfile != NULL) {
+		vlist = strcmp(o.vfile, "-") == 0 ? stdin :
+		    fopen(o.vfile, "r");
+		if (vlist == NULL)
+			error("Unable to open file: %s", strerror(errno));
+		rfile = next_file(vlist, vline, sizeof(vline));
+		if (rfile == NULL)
+			error("Nothing in %s", o.vfile);
+	}
+	live = rfile == NULL && !(o.dflag && o.device == NULL);
 
 	if (rfile != NULL) {
-		pd = pcap_open_offline_with_tstamp_precision(rfile,
-		    (u_int)ndo->ndo_tstamp_precision, ebuf);
-		if (pd == NULL)
-			error("%s", ebuf);
+		pd = open_file(rfile, ndo);
 		dlt = pcap_datalink(pd);
-		(void)fprintf(stderr, "reading from file %s", rfile);
-		print_link_type(dlt);
-		(void)fprintf(stderr, ", snapshot length %d\n",
-		    pcap_snapshot(pd));
 		if (dlt == DLT_LINUX_SLL2)
 			(void)fprintf(stderr,
 			    "Warning: interface names might be incorrect\n");
+	} else if (!live) {
+		/* -d alone: compile for VSOCK, or the -y link type. */
+		if (ndo->ndo_snaplen == 0)
+			ndo->ndo_snaplen = MAXIMUM_SNAPLEN;
+		if (o.dlt == -1) {
+			(void)fprintf(stderr, "Warning: assuming VSOCK\n");
+			o.dlt = DLT_VSOCK;
+		}
+		pd = pcap_open_dead(o.dlt, ndo->ndo_snaplen);
+		dlt = o.dlt;
 	} else {
-		if (device == NULL) {
-			if (pcap_findalldevs(&devs, ebuf) < 0)
+		if (o.device == NULL)
+			device = first_device();
+		else
+			device = strdup(o.device);
+		if (device == NULL)
+			error("out of memory");
+		/*
+		 * "vsockmon" and vsockmon devices: vsockdump's own when
+		 * libpcap has no vsockmon module.
+		 */
+		if (!native && vsockmon_is_name(device)) {
+			if (vsockmon_open(device, &vdev, ebuf,
+			    sizeof(ebuf)) < 0)
 				error("%s", ebuf);
-			if (devs == NULL)
-				error("no interfaces available for capture");
-			device = strdup(devs->name);
-			pcap_freealldevs(devs);
+			free(device);
+			device = strdup(vdev.name);
 			if (device == NULL)
 				error("out of memory");
 		}
-		if (print_packets && (isatty(STDOUT_FILENO) || lflag))
+		vsockmon_own = !native && vsockmon_is_device(device);
+		if (print_packets && (isatty(STDOUT_FILENO) || o.lflag))
 			timeout = 100;
-		pd = open_live(device, ndo, immediate, promisc, timeout,
-		    bufsize, direction, ebuf);
+		pd = open_live(device, ndo, &o, timeout, !vsockmon_own, ebuf);
 		if (pd == NULL) {
 			numbered = device_by_number(device);
 			if (numbered == NULL)
 				error("%s", ebuf);
+			free(device);
 			device = numbered;
-			pd = open_live(device, ndo, immediate, promisc,
-			    timeout, bufsize, direction, ebuf);
+			vsockmon_own = !native && vsockmon_is_device(device);
+			pd = open_live(device, ndo, &o, timeout, !vsockmon_own,
+			    ebuf);
 			if (pd == NULL)
 				error("%s", ebuf);
 		}
+		if (o.list_dlts)
+			show_dlts(pd, device);
 		/* Like tcpdump, use LINUX_SLL2 on the "any" device. */
-		if (strncmp(device, "any", 3) == 0) {
-			if (pcap_set_datalink(pd, DLT_LINUX_SLL2) < 0)
+		if (o.dlt == -1 && strncmp(device, "any", 3) == 0)
+			o.dlt = DLT_LINUX_SLL2;
+		if (o.dlt != -1) {
+			if (pcap_set_datalink(pd, o.dlt) < 0)
 				error("%s", pcap_geterr(pd));
 			(void)fprintf(stderr, "%s: data link type %s\n",
-			    program_name,
-			    pcap_datalink_val_to_name(DLT_LINUX_SLL2));
+			    program_name, pcap_datalink_val_to_name(o.dlt));
 			(void)fflush(stderr);
 		}
 		snap = pcap_snapshot(pd);
@@ -665,27 +1170,50 @@ main(int argc, char **argv)
 		dlt = pcap_datalink(pd);
 	}
 
+	if (vsockmon_own && o.direction != -1 && o.direction != PCAP_D_INOUT) {
+		cmd = with_direction(filter, o.direction);
+		free(filter);
+		filter = cmd;
+	}
+	compile_filter(pd, &fcode, filter, native, live);
+	if (o.dflag) {
+		bpf_dump(&fcode, o.dflag);
+		pcap_freecode(&fcode);
+		pcap_close(pd);
+		vsockmon_release(&vdev);
+		free(filter);
+		free(device);
+		return 0;
+	}
+
 	if (print_packets) {
 		ndo->ndo_if_printer = vsockdump_printer_for(dlt);
 		if (ndo->ndo_if_printer == NULL) {
 			pcap_close(pd);
-			free(filter);
+			vsockmon_release(&vdev);
 			unsupported_link_type(dlt);
 		}
 	}
-
-	if (pcap_compile(pd, &fcode, filter, 1, 0) < 0)
-		error("%s", pcap_geterr(pd));
 	if (pcap_setfilter(pd, &fcode) < 0)
 		error("%s", pcap_geterr(pd));
-	pcap_freecode(&fcode);
 
-	if (wfile != NULL) {
-		pdd = pcap_dump_open(pd, wfile);
-		if (pdd == NULL)
-			error("%s", pcap_geterr(pd));
-		if (Uflag)
-			(void)pcap_dump_flush(pdd);
+	/*
+	 * -Z, as tcpdump: with -C or -G the files are made by the user;
+	 * otherwise the file is made first, then given to the user.  Only
+	 * root drops privileges.  A vsockmon device we created is removed
+	 * by its keeper, which keeps root's.
+	 */
+	if (o.user != NULL && geteuid() != 0)
+		o.user = NULL;
+	if (o.user != NULL && (o.wfile == NULL || out.max_size != 0 ||
+	    out.seconds != 0))
+		drop_privileges(o.user);
+	if (o.wfile != NULL) {
+		savefile_open(&out, pd, o.wfile);
+		if (o.user != NULL && out.max_size == 0 && out.seconds == 0) {
+			give_file(out.name, o.user);
+			drop_privileges(o.user);
+		}
 	}
 
 	catch_signal(SIGINT);
@@ -693,8 +1221,8 @@ main(int argc, char **argv)
 	catch_signal(SIGHUP);
 	catch_signal(SIGPIPE);
 
-	if (rfile == NULL) {
-		if (!ndo->ndo_vflag && wfile == NULL)
+	if (live) {
+		if (!ndo->ndo_vflag && o.wfile == NULL)
 			(void)fprintf(stderr, "%s: verbose output suppressed, "
 			    "use -v[v]... for full protocol decode\n",
 			    program_name);
@@ -707,21 +1235,64 @@ main(int argc, char **argv)
 		(void)fflush(stderr);
 	}
 
-	status = pcap_loop(pd, cnt, handle_packet, (u_char *)ndo);
-	failed = status == -1;
-	/* Finish a line a signal may have cut short. */
-	if (wfile == NULL && status == -2)
-		putchar('\n');
+	for (;;) {
+		status = pcap_loop(pd, o.cnt, handle_packet, (u_char *)ndo);
+		/*
+		 * A stop by signal on a libpcap without vsockmon module
+		 * first hands over what the kernel still holds.
+		 */
+		if (live && status == -2 && stop_signal != 0 &&
+		    !(native && (vsockmon_is_device(device) ||
+		    strcmp(device, VSOCKMON_PSEUDO) == 0)))
+			drain(pd, (u_char *)ndo, o.immediate ? 1 : timeout);
+		/* Finish a line a signal may have cut short. */
+		if (o.wfile == NULL && status == -2)
+			putchar('\n');
+		if (status == -1) {
+			(void)fprintf(stderr, "%s: pcap_loop: %s\n",
+			    program_name, pcap_geterr(pd));
+			failed = 1;
+		}
+		if (limit_reached)
+			(void)fprintf(stderr, "Maximum file limit reached: %d\n",
+			    out.max_files);
+		if (live)
+			print_stats();
+		if (vlist == NULL || status != 0 || out.err != 0 ||
+		    limit_reached)
+			break;
+		/* -V: the next file, with the same output and filter. */
+		rfile = next_file(vlist, vline, sizeof(vline));
+		if (rfile == NULL)
+			break;
+		pcap_close(pd);
+		pd = open_file(rfile, ndo);
+		if (pcap_datalink(pd) != dlt) {
+			if (o.wfile != NULL)
+				error("%s: new dlt does not match original",
+				    rfile);
+			dlt = pcap_datalink(pd);
+			ndo->ndo_if_printer = vsockdump_printer_for(dlt);
+			if (ndo->ndo_if_printer == NULL)
+				unsupported_link_type(dlt);
+			pcap_freecode(&fcode);
+			compile_filter(pd, &fcode, filter, native, 0);
+		}
+		if (pcap_setfilter(pd, &fcode) < 0)
+			error("%s", pcap_geterr(pd));
+		if (o.wfile != NULL)
+			out.pd = pd;
+	}
 	if (print_packets && check_stdout() < 0)
 		failed = 1;
-	if (status == -1)
-		(void)fprintf(stderr, "%s: pcap_loop: %s\n", program_name,
-		    pcap_geterr(pd));
-	if (rfile == NULL)
-		print_stats();
-	if (pdd != NULL && close_dump(wfile) < 0)
+	if (o.wfile != NULL && savefile_close(&out, program_name) < 0)
 		failed = 1;
+	pcap_freecode(&fcode);
 	pcap_close(pd);
+	vsockmon_release(&vdev);
+	if (vlist != NULL && vlist != stdin)
+		(void)fclose(vlist);
 	free(filter);
+	free(device);
 	return failed ? 1 : 0;
 }

@@ -33,10 +33,12 @@
  * print the program, one instruction a line, as bpf_image() formats it
  * (the format of "tcpdump -d"), or the compiler's error message.
  *
- * Usage: filtercomp [-O] [-s snaplen] LINKTYPE EXPRESSION...
+ * Usage: filtercomp [-O] [-R] [-s snaplen] LINKTYPE EXPRESSION...
  *	LINKTYPE is a DLT name (VSOCK, LINUX_SLL, EN10MB, ...) or number;
- *	-O disables the optimizer.  Exit status 0 if the expression
- *	compiled, 1 if not, 2 on a usage error.
+ *	-O disables the optimizer; -R compiles the expression as vsockdump
+ *	does on a libpcap without vsock primitives (vsockdump-filter.c).
+ *	Exit status 0 if the expression compiled, 1 if not, 2 on a usage
+ *	error.
  */
 
 #include <stdio.h>
@@ -46,21 +48,27 @@
 
 #include <pcap/pcap.h>
 
+#include "vsockdump-filter.h"
+
 int
 main(int argc, char **argv)
 {
-	int optimize = 1, snaplen = 262144, dlt, c;
+	int optimize = 1, snaplen = 262144, dlt, c, rewrite = 0;
 	size_t len = 0;
-	char *expr;
+	char *expr, *rewritten, ebuf[PCAP_ERRBUF_SIZE];
 	struct bpf_program prog;
 	pcap_t *p;
 	u_int i;
 
-	while ((c = getopt(argc, argv, "Os:")) != -1) {
+	while ((c = getopt(argc, argv, "ORs:")) != -1) {
 		switch (c) {
 
 		case 'O':
 			optimize = 0;
+			break;
+
+		case 'R':
+			rewrite = 1;
 			break;
 
 		case 's':
@@ -73,7 +81,7 @@ main(int argc, char **argv)
 	}
 	if (argc - optind < 2) {
 		fprintf(stderr,
-		    "usage: filtercomp [-O] [-s snaplen] LINKTYPE EXPRESSION...\n");
+		    "usage: filtercomp [-O] [-R] [-s snaplen] LINKTYPE EXPRESSION...\n");
 		return (2);
 	}
 	dlt = pcap_datalink_name_to_val(argv[optind]);
@@ -88,6 +96,16 @@ main(int argc, char **argv)
 		if (c > optind + 1)
 			strcat(expr, " ");
 		strcat(expr, argv[c]);
+	}
+	if (rewrite) {
+		rewritten = vsock_filter_rewrite(expr, dlt, VSOCK_HATYPE_HEADER,
+		    ebuf, sizeof(ebuf));
+		if (rewritten == NULL) {
+			printf("error: %s\n", ebuf);
+			return (1);
+		}
+		free(expr);
+		expr = rewritten;
 	}
 	p = pcap_open_dead(dlt, snaplen);
 	if (p == NULL)

@@ -48,9 +48,22 @@
  *    to an AF_PACKET socket with SO_ATTACH_FILTER and must be accepted
  *    by the kernel's verifier.
  *
- * Usage: vsock-filter-semantic [-n corpus-size] [-s seed] [capture...]
+ * Usage: vsock-filter-semantic [-R | -C [-e exprfile]...] [-n corpus-size]
+ *	[-s seed] [capture...]
  * The last line is "N passed, N failed"; the exit status is 1 on any
  * failure.
+ *
+ * -R runs all of it on vsockdump's other path instead, for a libpcap
+ * that has no vsock primitives: each expression is first rewritten by
+ * vsockdump-filter.c into one any libpcap compiles (the efficiency table
+ * is then printed for information only: the rewrite is not tuned to it).
+ *
+ * -C compares the two paths, on a libpcap that has the primitives: for
+ * every expression of the table and of each -e file (lines "LINKTYPE
+ * <tab> EXPRESSION", more tab-separated fields ignored, # comments), on
+ * each link type, the expression compiled by libpcap and its rewrite
+ * compiled by libpcap must give the same verdict on every packet,
+ * truncated ones included, or both be refused.
  *
  * The reference semantics.  A primitive is the conjunction of its
  * tests (the cooked header's ARPHRD type is 826; for a virtio field, the
@@ -79,6 +92,8 @@
 #include <unistd.h>
 
 #include <pcap/pcap.h>
+
+#include "vsockdump-filter.h"
 
 #ifdef __linux__
 #include <arpa/inet.h>
@@ -811,19 +826,54 @@ verify(const struct bpf_program *prog, const char *what)
 #endif
 }
 
+static int rewrite_mode;		/* -R */
+
+/*
+ * Compile "expr", through vsockdump's rewrite if "rewrite"; on failure
+ * the message goes to "msg" (if not NULL), else to the standard error.
+ */
+static int
+compile_path(int linktype, const char *expr, int optimize,
+    struct bpf_program *prog, int rewrite, char *msg, size_t msglen)
+{
+	char ebuf[PCAP_ERRBUF_SIZE], *rw = NULL;
+	pcap_t *p;
+	int r;
+
+	if (rewrite) {
+		rw = vsock_filter_rewrite(expr, linktype, VSOCK_HATYPE_HEADER,
+		    ebuf, sizeof(ebuf));
+		if (rw == NULL) {
+			if (msg != NULL)
+				snprintf(msg, msglen, "%s", ebuf);
+			else
+				fprintf(stderr, "FAIL rewrite [%s] on %s: %s\n",
+				    expr, pcap_datalink_val_to_name(linktype),
+				    ebuf);
+			return (-1);
+		}
+	}
+	p = pcap_open_dead(linktype, 262144);
+	r = pcap_compile(p, prog, rw != NULL ? rw : expr, optimize,
+	    PCAP_NETMASK_UNKNOWN);
+	if (r < 0) {
+		if (msg != NULL)
+			snprintf(msg, msglen, "%s", pcap_geterr(p));
+		else
+			fprintf(stderr, "FAIL compile [%s] on %s: %s\n", expr,
+			    pcap_datalink_val_to_name(linktype), pcap_geterr(p));
+	}
+	pcap_close(p);
+	free(rw);
+	return (r);
+}
+
 static int
 compile(int linktype, const char *expr, int optimize,
     struct bpf_program *prog)
 {
-	pcap_t *p = pcap_open_dead(linktype, 262144);
-	int r;
-
-	r = pcap_compile(p, prog, expr, optimize, PCAP_NETMASK_UNKNOWN);
-	if (r < 0)
-		fprintf(stderr, "FAIL compile [%s] on %s: %s\n", expr,
-		    pcap_datalink_val_to_name(linktype), pcap_geterr(p));
-	pcap_close(p);
-	return (r);
+	return (compile_path(linktype, expr, optimize, prog, rewrite_mode,
+	    NULL, 0));
 }
 
 static int
@@ -929,6 +979,99 @@ range_bound(void)
 	}
 }
 
+/* -C: one expression on one link type, both paths. */
+static unsigned long cmp_exprs, cmp_refused, cmp_verdicts, cmp_msgdiff;
+
+static void
+compare_one(int linktype, const char *expr)
+{
+	struct bpf_program a, b;
+	char ma[PCAP_ERRBUF_SIZE], mb[PCAP_ERRBUF_SIZE];
+	const char *ln = pcap_datalink_val_to_name(linktype);
+	int ra, rb;
+	size_t i;
+
+	ra = compile_path(linktype, expr, 1, &a, 0, ma, sizeof(ma));
+	rb = compile_path(linktype, expr, 1, &b, 1, mb, sizeof(mb));
+	if (ra < 0 && rb < 0) {
+		cmp_refused++;
+		if (strcmp(ma, mb) != 0) {
+			cmp_msgdiff++;
+			printf("note: [%s] on %s refused by both, libpcap: "
+			    "\"%s\", rewrite: \"%s\"\n", expr, ln, ma, mb);
+		}
+		return;
+	}
+	if (ra < 0 || rb < 0) {
+		fail("[%s] on %s: %s refuses it (%s), %s compiles it", expr,
+		    ln, ra < 0 ? "libpcap" : "the rewrite", ra < 0 ? ma : mb,
+		    ra < 0 ? "the rewrite" : "libpcap");
+		pcap_freecode(ra < 0 ? &b : &a);
+		return;
+	}
+	cmp_exprs++;
+	for (i = 0; i < npkts; i++) {
+		int va, vb;
+
+		if (pkts[i].linktype != linktype)
+			continue;
+		va = run(&a, &pkts[i]);
+		vb = run(&b, &pkts[i]);
+		cmp_verdicts++;
+		if (va != vb)
+			fail("[%s] on %s packet %zu (caplen %u, len %u): "
+			    "libpcap %d, rewrite %d", expr, ln, i,
+			    pkts[i].caplen, pkts[i].len, va, vb);
+	}
+	pcap_freecode(&a);
+	pcap_freecode(&b);
+}
+
+/* -C with the -e files: returns the number of failures it added. */
+static void
+compare_paths(char **files, int nfiles)
+{
+	static const int links[] = { LINK_VSOCK, LINK_SLL, LINK_SLL2 };
+	char line[1024], *tab, *end;
+	size_t k, li;
+	int f, lt;
+	FILE *fp;
+
+	for (k = 0; k < NFILTERS; k++)
+		for (li = 0; li < 3; li++)
+			if (!filters[k].vsock_only || links[li] == LINK_VSOCK)
+				compare_one(links[li], filters[k].expr);
+	for (f = 0; f < nfiles; f++) {
+		fp = fopen(files[f], "r");
+		if (fp == NULL) {
+			perror(files[f]);
+			exit(2);
+		}
+		while (fgets(line, sizeof(line), fp) != NULL) {
+			if (line[0] == '#' || line[0] == '\n')
+				continue;
+			line[strcspn(line, "\n")] = '\0';
+			tab = strchr(line, '\t');
+			if (tab == NULL)
+				continue;
+			*tab++ = '\0';
+			end = strchr(tab, '\t');
+			if (end != NULL)
+				*end = '\0';
+			lt = pcap_datalink_name_to_val(line);
+			if (lt < 0)
+				lt = atoi(line);
+			compare_one(lt, tab);
+		}
+		fclose(fp);
+	}
+	printf("paths: %lu expressions compiled both ways gave the same "
+	    "verdict on %lu/%lu packets; %lu refused both ways (%lu with "
+	    "another message)\n", cmp_exprs, cmp_verdicts -
+	    (failures > cmp_verdicts ? cmp_verdicts : failures), cmp_verdicts,
+	    cmp_refused, cmp_msgdiff);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -939,10 +1082,24 @@ main(int argc, char **argv)
 	    range_total = 0;
 	struct bpf_program prog, hprog;
 	struct packet pkt;
-	int c, longer = 0;
+	int c, longer = 0, compare = 0, nfiles = 0;
+	char *files[8];
 
-	while ((c = getopt(argc, argv, "n:s:")) != -1) {
+	while ((c = getopt(argc, argv, "Ce:Rn:s:")) != -1) {
 		switch (c) {
+
+		case 'C':
+			compare = 1;
+			break;
+
+		case 'e':
+			if (nfiles < 8)
+				files[nfiles++] = optarg;
+			break;
+
+		case 'R':
+			rewrite_mode = 1;
+			break;
 
 		case 'n':
 			corpus = strtoul(optarg, NULL, 0);
@@ -954,7 +1111,8 @@ main(int argc, char **argv)
 
 		default:
 			fprintf(stderr,
-			    "usage: vsock-filter-semantic [-n corpus-size] [-s seed] [capture...]\n");
+			    "usage: vsock-filter-semantic [-R | -C [-e file]...] "
+			    "[-n corpus-size] [-s seed] [capture...]\n");
 			return (2);
 		}
 	}
@@ -966,6 +1124,12 @@ main(int argc, char **argv)
 	}
 	printf("packets: %zu from %d capture(s), %zu random\n", ncapture,
 	    argc - optind, corpus);
+	if (compare) {
+		compare_paths(files, nfiles);
+		printf("%lu passed, %lu failed\n", failures == 0 ? 1UL : 0UL,
+		    failures);
+		return (failures != 0);
+	}
 
 	/* The reference must understand every expression of the table. */
 	for (k = 0; k < NFILTERS; k++) {
@@ -1088,7 +1252,7 @@ main(int argc, char **argv)
 		verify(&hprog, filters[k].hand);
 		printf("%-62s %5u %5u%s\n", filters[k].expr, prog.bf_len,
 		    hprog.bf_len, prog.bf_len > hprog.bf_len ? "  LONGER" : "");
-		if (prog.bf_len > hprog.bf_len) {
+		if (prog.bf_len > hprog.bf_len && !rewrite_mode) {
 			longer++;
 			fail("[%s] is longer than its hand-written equivalent",
 			    filters[k].expr);

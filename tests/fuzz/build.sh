@@ -50,6 +50,8 @@ srcs="$srcdir/print-vsock.c $srcdir/vsockdump-sll.c
 	$srcdir/netdissect-stubs/print-ascii.c
 	$srcdir/netdissect-stubs/print.c"
 libs=$(pkg-config --libs libpcap 2>/dev/null || echo -lpcap)
+# fuzz-filter also checks vsockdump's filter rewrite against libpcap's.
+rewrite="-I$srcdir $srcdir/vsockdump-filter.c"
 
 build() {
 	target=$1
@@ -82,7 +84,7 @@ for h in $harnesses; do
 			# shellcheck disable=SC2086
 			build "$out/$h" $CC $cflags $san -fsanitize=fuzzer \
 			    -I"$lp" -o "$out/$h" "$srcdir/tests/fuzz/$h.c" \
-			    "$lp/libpcap.a"
+			    $rewrite "$lp/libpcap.a"
 			;;
 		esac
 		case $kind in
@@ -90,7 +92,8 @@ for h in $harnesses; do
 			# shellcheck disable=SC2086
 			build "$out/$h.replay" $CC $cflags $san -I"$lp" \
 			    -o "$out/$h.replay" "$srcdir/tests/fuzz/$h.c" \
-			    "$srcdir/tests/fuzz/afl-driver.c" "$lp/libpcap.a"
+			    "$srcdir/tests/fuzz/afl-driver.c" $rewrite \
+			    "$lp/libpcap.a"
 			;;
 		esac
 		case $kind in
@@ -99,7 +102,8 @@ for h in $harnesses; do
 			# shellcheck disable=SC2086
 			AFL_QUIET=1 build "$out/$h.afl" $AFL_CC $cflags $san \
 			    -I"$alp" -o "$out/$h.afl" "$srcdir/tests/fuzz/$h.c" \
-			    "$srcdir/tests/fuzz/afl-driver.c" "$alp/libpcap.a"
+			    "$srcdir/tests/fuzz/afl-driver.c" $rewrite \
+			    "$alp/libpcap.a"
 			;;
 		esac
 		continue

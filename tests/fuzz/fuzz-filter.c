@@ -70,7 +70,12 @@
  *    way, it is let through (optimizer_shape_bug()); any other is
  *    logged for a person to look at (optimizer_divergence()); with
  *    FUZZ_FILTER_STRICT set, both fail;
- *  - the whole expression compiles if and only if every leaf does.
+ *  - the whole expression compiles if and only if every leaf does;
+ *  - vsockdump's path for a libpcap without vsock primitives
+ *    (vsockdump-filter.c): the expression, grammar or raw, rewritten
+ *    into stock libpcap syntax, compiles if and only if libpcap compiles
+ *    it, and the two unoptimized programs give the same verdict on every
+ *    packet, truncated and raw ones included.
  *
  * Packets: two complete vsockmon frames (with the cooked header for
  * SLL/SLL2) whose fields are drawn from the numbers the expression uses,
@@ -87,6 +92,8 @@
 #include <string.h>
 
 #include <pcap/pcap.h>
+
+#include "vsockdump-filter.h"
 
 #define MAX_EXPR	4096	/* bytes of expression text */
 #define MAX_LEAVES	10
@@ -1020,6 +1027,42 @@ optimizer_divergence(const char *expr, int dlt, int pkt, int want, int got)
 	return (1);
 }
 
+/*
+ * vsockdump's rewrite of the expression against libpcap's own vsock
+ * primitives: the same refusals, the same verdicts (unoptimized, so that
+ * a bug of libpcap's optimizer on one shape does not count).
+ */
+static void
+check_rewrite(pcap_t *p, int dlt, const char *expr, int native_ok,
+    struct bpf_program *native, const struct pkt *pk, int npk)
+{
+	char ebuf[PCAP_ERRBUF_SIZE], *rw;
+	struct bpf_program prog;
+	int ok, i, a, b;
+
+	rw = vsock_filter_rewrite(expr, dlt, VSOCK_HATYPE_HEADER, ebuf,
+	    sizeof(ebuf));
+	ok = rw != NULL && compile(p, &prog, rw, 0) == 1;
+	if (ok != native_ok)
+		fail(expr, "libpcap %s it, vsockdump's rewrite %s (%s)",
+		    native_ok ? "compiles" : "refuses",
+		    ok ? "compiles it" : "does not",
+		    rw == NULL ? ebuf : ok ? rw : compile_error);
+	if (ok && native_ok) {
+		for (i = 0; i < npk; i++) {
+			a = run(native, &pk[i], expr);
+			b = run(&prog, &pk[i], rw);
+			if (a != b)
+				fail(expr, "packet %d (caplen %u, len %u): "
+				    "libpcap %d, rewrite %d (\"%s\")", i,
+				    pk[i].h.caplen, pk[i].h.len, a, b, rw);
+		}
+	}
+	if (ok)
+		pcap_freecode(&prog);
+	free(rw);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 int
@@ -1098,6 +1141,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				(void)run(&whole[j], &pk[i], g.buf);
 		}
 	}
+	check_rewrite(p, dlt, g.buf, whole_ok[0], &whole[0], pk, npk);
 
 	checked = !g.garbage && g.nleaves > 0 && !opt_refused;
 	if (checked) {
