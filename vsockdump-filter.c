@@ -211,9 +211,19 @@ static const struct named_number named_numbers[] = {
 #define NUM_OVER64	2
 #define NUM_OCTAL	3	/* a non-octal digit after a leading 0 */
 
+/* What libpcap's scanner makes of a T_VALUE. */
+enum valkind {
+	V_ID,		/* a name (ID), or \name */
+	V_HID,		/* an IPv4 address: N.N[.N[.N]] */
+	V_HID6,		/* an IPv6 address */
+	V_EID,		/* an Ethernet address */
+	V_AID		/* an ARCnet address: $XX */
+};
+
 struct token {
 	enum kind	kind;
 	enum kw		kw;
+	enum valkind	value;	/* T_VALUE */
 	const char	*s;	/* the text, in the expression */
 	size_t		len;
 	uint64_t	num;	/* T_NUM */
@@ -259,6 +269,37 @@ parse_number(const char *s, size_t len, uint64_t *vp)
 	return v > 0xffffffffU ? NUM_OVER32 : NUM_OK;
 }
 
+/* n groups of 1 to "width" hex digits separated by "sep", exactly. */
+static int
+hex_groups(const char *s, size_t len, int n, char sep, int minw, int maxw)
+{
+	size_t i = 0;
+	int g, w;
+
+	for (g = 0; g < n; g++) {
+		if (g > 0) {
+			if (i >= len || s[i] != sep)
+				return 0;
+			i++;
+		}
+		for (w = 0; i < len && isxdigit((unsigned char)s[i]); w++)
+			i++;
+		if (w < minw || w > maxw)
+			return 0;
+	}
+	return i == len;
+}
+
+/* libpcap's {MAC} without colons: B-B-B-B-B-B, B.B.B.B.B.B, B2.B2.B2, B2B2B2. */
+static int
+is_mac(const char *s, size_t len)
+{
+	return hex_groups(s, len, 6, '-', 1, 2) ||
+	    hex_groups(s, len, 6, '.', 1, 2) ||
+	    hex_groups(s, len, 3, '.', 4, 4) ||
+	    hex_groups(s, len, 1, ' ', 12, 12);
+}
+
 /* The text is a number libpcap's {N} matches: digits, or 0x and hex. */
 static int
 looks_numeric(const char *s, size_t len)
@@ -275,6 +316,27 @@ looks_numeric(const char *s, size_t len)
 		if (!isdigit((unsigned char)s[i]))
 			return 0;
 	return len > 0;
+}
+
+/* N.N, N.N.N or N.N.N.N, N a number as {N} reads it. */
+static int
+is_hid(const char *s, size_t len)
+{
+	const char *e = s + len, *dot;
+	int parts = 0;
+
+	while (s < e) {
+		dot = memchr(s, '.', (size_t)(e - s));
+		if (dot == NULL)
+			dot = e;
+		if (!looks_numeric(s, (size_t)(dot - s)))
+			return 0;
+		parts++;
+		s = dot < e ? dot + 1 : e;
+		if (dot < e && s == e)
+			return 0;
+	}
+	return parts >= 2 && parts <= 4;
 }
 
 /*
@@ -295,7 +357,8 @@ colon_address_len(const char *s)
 		}
 		n++;
 	}
-	if (colons == 5 || colons == 7 || dcolon)
+	if (colons == 5 || colons == 7 || dcolon ||
+	    (colons == 6 && memchr(s, '.', n) != NULL))
 		return n;
 	return 0;
 }
@@ -335,13 +398,18 @@ classify_word(struct token *t)
 			return;
 		}
 	}
+	/* At equal length, the scanner prefers an address to a number. */
+	t->kind = T_VALUE;
+	if (is_mac(t->s, t->len)) {
+		t->value = V_EID;
+		return;
+	}
 	if (looks_numeric(t->s, t->len)) {
 		t->kind = T_NUM;
 		t->numerr = parse_number(t->s, t->len, &t->num);
 		return;
 	}
-	/* A name, or an IPv4 address (HID) or a MAC address. */
-	t->kind = T_VALUE;
+	t->value = is_hid(t->s, t->len) ? V_HID : V_ID;
 }
 
 /* The next token at *pp. */
@@ -397,6 +465,7 @@ next_token(const char **pp)
 	case '$':
 		if (isxdigit((unsigned char)p[1])) {
 			t.kind = T_VALUE;
+			t.value = V_AID;
 			t.len = isxdigit((unsigned char)p[2]) ? 3 : 2;
 		} else
 			t.kind = T_BAD;
@@ -416,6 +485,8 @@ next_token(const char **pp)
 		n = colon_address_len(p);
 		if (n != 0) {
 			t.kind = T_VALUE;
+			t.value = hex_groups(p, n, 6, ':', 1, 2) ? V_EID :
+			    V_HID6;
 			t.len = n;
 			break;
 		}
@@ -607,7 +678,9 @@ pid_list_end(const struct parser *ps, size_t i)
 	if (end == 0)
 		return 0;
 	for (;;) {
-		lone_number = ps->toks[j].kind == T_NUM;
+		/* A number too big for 32 bits is a name here (LNUM). */
+		lone_number = ps->toks[j].kind == T_NUM &&
+		    ps->toks[j].numerr != NUM_OVER32;
 		j = pid_item_end(ps, j);
 		if (j == 0 || j > end)
 			return 0;
@@ -1060,6 +1133,40 @@ parse_range(const char *s, size_t len, uint64_t *n, uint64_t *m)
 	return 0;
 }
 
+/*
+ * An address with vsock qualifiers, refused as libpcap refuses it: the
+ * grammar's checks first, then the address type's code generator.
+ */
+static void
+address_error(struct parser *ps, const struct qual *q, const struct token *t)
+{
+	const char *a = q->addr == A_PORT ? "port" :
+	    q->addr == A_PORTRANGE ? "portrange" : NULL;
+
+	switch (t->value) {
+	case V_EID:
+		fail(ps, "ethernet address used in non-ether expression");
+		return;
+	case V_AID:
+		fail(ps, "ARCnet address used in non-arc expression");
+		return;
+	case V_HID6:
+		if (a != NULL)
+			fail(ps, "'%s' qualifier applied to IPv6 address", a);
+		else
+			fail(ps, "'%.*s' is not a valid vsock %s", (int)t->len,
+			    t->s, addr_word(q->addr));
+		return;
+	default:
+		if (a != NULL)
+			fail(ps, "'%s' qualifier applied to IPv4 address", a);
+		else
+			fail(ps, "'%.*s' is not a valid vsock %s", (int)t->len,
+			    t->s, addr_word(q->addr));
+		return;
+	}
+}
+
 /* A name or an address with vsock qualifiers. */
 static void
 vsock_name(struct parser *ps, const struct qual *q, const struct value *v)
@@ -1070,13 +1177,9 @@ vsock_name(struct parser *ps, const struct qual *q, const struct value *v)
 	uint32_t val;
 	int r;
 
-	if (v->tok->kind == T_VALUE && (v->tok->s[0] == '$' ||
-	    memchr(v->tok->s, ':', v->tok->len) != NULL ||
-	    (isdigit((unsigned char)v->tok->s[0]) &&
-	     memchr(v->tok->s, '.', v->tok->len) != NULL))) {
-		/* An address (HID, HID6, EID, AID) is no vsock value. */
-		fail(ps, "'%.*s' is not a valid vsock %s", (int)v->tok->len,
-		    v->tok->s, addr_word(q->addr));
+	if (v->tok->kind == T_VALUE && v->tok->value != V_ID) {
+		/* An address is no vsock value; libpcap's words for it. */
+		address_error(ps, q, v->tok);
 		return;
 	}
 	switch (q->addr) {

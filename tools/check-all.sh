@@ -10,6 +10,11 @@
 #            (ASan+UBSan): a complete decode or " [|vsock]", never garbage
 #   hostile  malformed capture files: clear error or clean skip
 #   memcheck valgrind over every capture and option set: no error, no leak
+#   options  tcpdump's options on files: -C/-G/-W rotation, -F, -V, -y,
+#            -d/-dd/-ddd, -Z, and their messages on bad arguments
+#   filter-stock  the vsock filter primitives on the system's libpcap
+#            (vsockdump's rewrite): the semantic suite against its
+#            reference evaluator, the reject tests with their messages
 #   static   make vsockdump-static: no interpreter, no shared library, runs
 #            in an empty root on the sample capture
 #   deb      vsockdump's Debian package: dpkg-buildpackage (runs the
@@ -17,9 +22,11 @@
 #            the installed binary and man page used
 #   distro   the quilt series is what "make patches" generates; it applies
 #            to Debian's tcpdump and libpcap of bookworm, trixie and sid,
-#            whose own test suites, our TESTLIST, the filter tests, the
-#            capture module's API test and the stub-fidelity check pass;
-#            the bookworm .debs build and print our decoding (distro/README)
+#            whose own test suites, our TESTLIST, the filter tests (with
+#            the comparison of vsockdump's filter rewrite against the
+#            patched libpcap's primitives on every packet), the capture
+#            module's API test and the stub-fidelity check pass; the
+#            bookworm .debs build and print our decoding (distro/README)
 #   write-errors  -w to a full file system, output to /dev/full or a
 #            closed pipe, by vsockdump and the patched tcpdump: a message,
 #            status 1, the file cut back to its last whole packet
@@ -27,8 +34,10 @@
 #            60 s each under libFuzzer (ASan+UBSan) and 20 s under
 #            AFL++: no finding
 #   live     Debian's 6.1 kernel under qemu: real vsock traffic captured
-#            by stock and patched tcpdump and vsockdump on a real vsockmon
-#            device, the capture module and filters checked (tests/live)
+#            by stock and patched tcpdump, vsockdump on our libpcap and
+#            the static vsockdump on Debian's own libpcap, on a real
+#            vsockmon device; the capture module, vsockdump's own vsockmon
+#            support and the filters checked (tests/live)
 # A tier that cannot build counts as one failure.  Each tier's result
 # line ends with its duration.
 #
@@ -163,6 +172,9 @@ tier hostile build/hostile.log \
     env WORKDIR=build/hostile.d sh tests/hardening/hostile.sh
 tier memcheck build/memcheck.log \
     env WORKDIR=build/memcheck.d sh tests/hardening/memcheck.sh
+tier options build/options.log env WORKDIR=build/options.d \
+    VSOCKDUMP=build/werror/vsockdump sh tests/options/check-options.sh
+tier filter-stock build/filter-stock.log sh tests/filter/run-stock.sh
 tier static build/static.log \
     env WORKDIR=build/static.d sh tests/package/check-static.sh build/werror
 tier deb build/deb.log env WORKDIR=build/deb.d sh tests/package/check-deb.sh

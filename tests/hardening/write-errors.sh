@@ -18,6 +18,10 @@
 #	open	-w into a directory that does not exist: status 1, a message
 #	ok	-w to a file system with room: status 0 and a byte-identical
 #		copy of the capture (nothing cut when nothing failed)
+#	rotate	-C 1 (1 MB files) into a 2.5 MB tmpfs, reading the capture
+#		twelve times over (-V): status 1, the message names the file
+#		being written, every file reads back without error, and
+#		together, in order, they hold the first packets read
 # The tmpfs is mounted in a mount namespace of its own (unshare -m), so
 # nothing is left mounted.  Needs root.
 #
@@ -145,6 +149,49 @@ for prog in vsockdump ${TCPDUMP:+tcpdump}; do
 	[ $rc = 1 ] && [ $m = 0 ]
 	ck $? "$n: -w into a missing directory: status 1 and a message" \
 	    -- "status $rc, $(cat "$WORKDIR/$n.err.all")"
+
+	# --- rotate: -C fills the file system ----------------------------------
+	n=rotate-$prog
+	for i in 1 2 3 4 5 6 7 8 9 10 11 12; do
+		echo "$capture"
+	done >"$WORKDIR/list12"
+	for i in 1 2 3 4 5 6 7 8 9 10 11 12; do
+		cat "$WORKDIR/ref.txt"
+	done >"$WORKDIR/ref12.txt"
+	# shellcheck disable=SC2086
+	unshare -m sh -c '
+		mkdir -p "$1/mnt" && mount -t tmpfs -o size=2560k tmpfs "$1/mnt" || exit 99
+		shift
+		"$@" -C 1 -w "$0/mnt/r"
+		rc=$?
+		mkdir -p "$0/rot" && cp "$0"/mnt/r* "$0/rot/" 2>/dev/null
+		exit $rc' "$WORKDIR" "$WORKDIR" $P -V "$WORKDIR/list12" \
+	    >/dev/null 2>"$WORKDIR/$n.err.all"
+	rc=$?
+	rm -rf "$WORKDIR/$n.d"
+	mv "$WORKDIR/rot" "$WORKDIR/$n.d" 2>/dev/null
+	msg=$(grep -v '^reading from file ' "$WORKDIR/$n.err.all")
+	last=$(ls "$WORKDIR/$n.d" 2>/dev/null | sort -V | tail -n 1)
+	[ $rc = 1 ] && printf '%s\n' "$msg" |
+	    grep -q "/mnt/$last: No space left on device; the file keeps the first [0-9]* packets*$"
+	ck $? "$n: -C 1 on a full file system: status 1, the message" \
+	    "names the file being written ($last)" -- "status $rc, $msg"
+	: >"$WORKDIR/$n.txt"
+	bad=
+	for f in $(ls "$WORKDIR/$n.d" 2>/dev/null | sort -V); do
+		tcpdump -n -r "$WORKDIR/$n.d/$f" >>"$WORKDIR/$n.txt" \
+		    2>"$WORKDIR/$n.read.err" || bad="$bad $f"
+		grep -v '^reading from file ' "$WORKDIR/$n.read.err" \
+		    >/dev/null && bad="$bad $f"
+	done
+	[ -z "$bad" ] && [ -n "$last" ] && [ "$last" != r ]
+	ck $? "$n: several files, each reads back without error" \
+	    -- "files: $(ls "$WORKDIR/$n.d" | tr '\n' ' ')bad:$bad"
+	got=$(wc -l <"$WORKDIR/$n.txt")
+	head -n "$got" "$WORKDIR/ref12.txt" >"$WORKDIR/$n.refk"
+	[ "$got" -gt 0 ] && [ "$got" -lt "$((12 * nref))" ] &&
+	    cmp -s "$WORKDIR/$n.txt" "$WORKDIR/$n.refk"
+	ck $? "$n: in order, they hold the first $got packets read"
 
 	# --- ok: room enough -------------------------------------------------
 	n=ok-$prog

@@ -43,40 +43,6 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/live-cp.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM
 . "$(dirname "$0")/check-lib.sh"
 
-# failed_with NAME TEXT LABEL: command NAME exited non-zero, and its
-# stderr contains TEXT.
-failed_with() {
-	r=$(rcof "$1")
-	msg=$(grep -v '^$' "$res/$1.stderr" 2>/dev/null | head -n 3 |
-	    tr '\n' ' ')
-	[ "$r" != 0 ] && [ "$r" != missing ] &&
-	    grep -qF -- "$2" "$res/$1.stderr" 2>/dev/null
-	ck $? "$3: exits non-zero with a message naming '$2'" \
-	    -- "status $r: $msg"
-}
-
-# links STEP: the vsockmon devices recorded at STEP.
-links() {
-	sed -n "s/^$1://p" "$res/links.txt" 2>/dev/null | head -n 1
-}
-
-# pkts PCAP: the packet lines of vsock-pcap-flows, without "n=".
-pkts() {
-	"$flows" "$1" 2>/dev/null | sed -n 's/^pkt n=[0-9]* //p'
-}
-
-# kprog FILE: the first non-empty kernel program in a sockfilter dump.
-kprog() {
-	awk '/^socket / { if (got) exit; n = 0; next }
-	    { print; got = 1 }' "$1" 2>/dev/null
-}
-
-# The "N packets xxx" figures of a capture's stderr.
-figure() {
-	awk -v w="$2" '$2 ~ /^packets?$/ && $3 == w { print $1 }' \
-	    "$res/$1.stderr" 2>/dev/null | tail -n 1
-}
-
 if [ -f "$res/links.txt" ]; then
 	# ---- nomod ----------------------------------------------------
 	if [ -f "$res/nomod-td-open.rc" ]; then
@@ -187,18 +153,7 @@ if [ -f "$res/links.txt" ]; then
 	if [ -f "$res/dir.inject.log" ]; then
 		[ "$(cat "$res/dir.inject.rc")" = 0 ]
 		ck $? "crafted frames injected" -- "$(cat "$res/dir.inject.log")"
-		awk '{ s = $2; d = $3; c = $5; sub(/^src=/, "", s);
-		    sub(/^dst=/, "", d); sub(/^sent=/, "", c);
-		    split(s, a, "."); split(d, b, ".");
-		    for (i = 0; i < c + 0; i++) {
-			if (b[1] == "1") print s " " d > "'"$tmp"'/in"
-			if (a[1] == "1") print s " " d > "'"$tmp"'/out"
-			print s " " d > "'"$tmp"'/inout"
-		    } }' "$res/dir.inject.log"
-		touch "$tmp/in" "$tmp/out" "$tmp/inout"
-		for d in in out inout; do
-			LC_ALL=C sort "$tmp/$d" >"$tmp/$d.s"
-		done
+		dir_expect "$res/dir.inject.log"
 		info "-Q expectations: in $(wc -l <"$tmp/in"), out" \
 		    "$(wc -l <"$tmp/out"), inout $(wc -l <"$tmp/inout")" \
 		    "crafted frames (CID 1 is the only local CID here)"
@@ -206,9 +161,7 @@ if [ -f "$res/links.txt" ]; then
 			n=dir-$c
 			[ -f "$res/$n.pcap" ] || continue
 			d=${c#*-}
-			pkts "$res/$n.pcap" | awk '{ s = $3; d = $4;
-			    sub(/^src=/, "", s); sub(/^dst=/, "", d);
-			    print s " " d }' | LC_ALL=C sort >"$tmp/got"
+			dir_got "$res/$n.pcap"
 			cmp -s "$tmp/got" "$tmp/$d.s"
 			case $d in
 			in)	what="frames whose destination CID is local" ;;
@@ -325,6 +278,7 @@ if ls "$res"/burst-*.log >/dev/null 2>&1; then
 		c=${n#burst-}
 		case $c in
 		stock*)	path="stock 1.10.3 generic" ;;
+		vs*)	path="stock 1.10.3 + vsockdump" ;;
 		*)	path="ours (pcap-vsockmon)" ;;
 		esac
 		case $c in

@@ -209,6 +209,11 @@ if [ -f "$res/links.txt" ] || ls "$res"/burst-*.pcap >/dev/null 2>&1; then
 	sub_check check-patched.sh
 fi
 
+# vsockdump on Debian's unpatched libpcap (scenarios/stock.sh).
+if [ -f "$res/vs-nomod-D.out" ] || [ -f "$res/vs-main-D.out" ]; then
+	sub_check check-stock.sh
+fi
+
 # The fault stage's own checks (scenarios/faults.sh).
 if [ -f "$res/faults.txt" ]; then
 	sub_check check-faults.sh

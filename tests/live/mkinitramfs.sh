@@ -15,6 +15,9 @@
 #	LIVE_TCPDUMP		tcpdump (default /usr/bin/tcpdump if present;
 #				"none" for no tcpdump)
 #	LIVE_TCPDUMP_PATCHED	a second tcpdump, as /bin/tcpdump-patched
+#	LIVE_VSOCKDUMP_STOCK	vsockdump on Debian's unpatched libpcap
+#				(static), as /bin/vsockdump-stock, with its
+#				stages (scenarios/stock.sh)
 #	LIVE_SCENARIO		scenario script (default scenarios/capture.sh)
 #	LIVE_STAGES		stage script, run by /init before vsockmon is
 #				loaded, before vsockmon0 exists and after the
@@ -117,6 +120,11 @@ add_program() {
 add_program "$LIVE_TRAFFIC" vsock-traffic
 if [ -n "${LIVE_VSOCKDUMP:-}" ]; then
 	add_program "$LIVE_VSOCKDUMP" vsockdump
+fi
+# vsockdump on Debian's unpatched libpcap, and its stages.
+if [ -n "${LIVE_VSOCKDUMP_STOCK:-}" ]; then
+	add_program "$LIVE_VSOCKDUMP_STOCK" vsockdump-stock
+	cp "$here/scenarios/stock.sh" "$root/etc/live/stages-stock.sh"
 fi
 if [ -n "$tcpdump" ]; then
 	add_program "$tcpdump" tcpdump

@@ -80,6 +80,19 @@ want_vd=${LIVE_VSOCKDUMP:-}
 benv=$(sh "$here/build-static.sh" "$LIVE_WORK/build") ||
     die "building the test programs failed"
 eval "$benv"
+# vsockdump on Debian's unpatched libpcap ("make vsockdump-static"): in
+# the VM as vsockdump-stock, with its own stages (scenarios/stock.sh).
+LIVE_VSOCKDUMP_STOCK=
+stock_status=skipped
+if [ -z "$want_vd" ]; then
+	if [ "$LIVE_VSOCKDUMP_KIND" = static ]; then
+		LIVE_VSOCKDUMP_STOCK=$LIVE_VSOCKDUMP
+		stock_status=ok
+	else
+		stock_status=failed
+	fi
+fi
+export LIVE_VSOCKDUMP_STOCK
 case $want_vd in
 none)
 	LIVE_VSOCKDUMP=''
@@ -111,8 +124,8 @@ if [ "${LIVE_PATCHED:-}" != none ]; then
 		: "${LIVE_STAGES:=$here/scenarios/patched.sh}"
 		: "${LIVE_FAULTS:=$here/scenarios/faults.sh}"
 		export LIVE_FAULTS
-		: "${LIVE_DFLT_CAPTURES=patched vd}"
-		: "${LIVE_BURST_CAPTURES=stock stock-dflt patched patched-dflt vd vd-dflt}"
+		: "${LIVE_DFLT_CAPTURES=patched vd${LIVE_VSOCKDUMP_STOCK:+ vs}}"
+		: "${LIVE_BURST_CAPTURES=stock stock-dflt patched patched-dflt vd vd-dflt${LIVE_VSOCKDUMP_STOCK:+ vs vs-dflt}}"
 		LIVE_EXTRA_BINS="${LIVE_EXTRA_BINS:-} $LIVE_HELPER"
 		export LIVE_STAGES LIVE_DFLT_CAPTURES LIVE_BURST_CAPTURES \
 		    LIVE_EXTRA_BINS
@@ -122,7 +135,8 @@ if [ "${LIVE_PATCHED:-}" != none ]; then
 fi
 t_build=$(elapsed "$t0" "$(now)")
 echo "live: programs built in ${t_build} s (vsockdump: $LIVE_VSOCKDUMP_KIND;" \
-    "tcpdump and vsockdump on our libpcap: $patched_status)"
+    "tcpdump and vsockdump on our libpcap: $patched_status;" \
+    "static vsockdump on Debian's libpcap: $stock_status)"
 
 t0=$(now)
 export LIVE_KROOT LIVE_KVER LIVE_TRAFFIC LIVE_VSOCKDUMP
@@ -174,6 +188,12 @@ grep -v ' passed, .* failed$' "$LIVE_WORK/check.out"
 # shellcheck disable=SC2046
 set -- $(tail -n 1 "$LIVE_WORK/check.out")
 npass=${1:-0} nfail=${3:-1}
+if [ "$stock_status" = failed ]; then
+	echo "FAIL build: static vsockdump on Debian's libpcap" \
+	    "(build-static.sh: make vsockdump-static)"
+	nfail=$((nfail + 1))
+	check_status=1
+fi
 if [ "$patched_status" = failed ]; then
 	echo "FAIL build: tcpdump and vsockdump on our libpcap" \
 	    "(build-patched.sh; see its messages above)"

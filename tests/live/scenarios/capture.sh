@@ -14,7 +14,8 @@
 # Capture programs, by name (those whose binary is in the initramfs):
 #	stock	tcpdump (Debian's, or whatever LIVE_TCPDUMP gave)
 #	patched	tcpdump-patched (LIVE_TCPDUMP_PATCHED)
-#	vd	vsockdump
+#	vd	vsockdump (on our libpcap, when it was built)
+#	vs	vsockdump-stock (on Debian's unpatched libpcap)
 # LIVE_CAPTURES overrides the list; LIVE_CAPCMD_<name> the command
 # (it gets "-i IFACE -w FILE" appended; "-" in a name is "_" there).
 # LIVE_DFLT_CAPTURES (e.g. "patched vd"): these programs also capture
@@ -64,9 +65,11 @@ capcmd() {
 	stock)	echo "tcpdump -Z root --immediate-mode" ;;
 	patched) echo "tcpdump-patched -Z root --immediate-mode" ;;
 	vd)	echo "vsockdump --immediate-mode" ;;
+	vs)	echo "vsockdump-stock --immediate-mode" ;;
 	stock-dflt) echo "tcpdump -Z root" ;;
 	patched-dflt) echo "tcpdump-patched -Z root" ;;
 	vd-dflt) echo "vsockdump" ;;
+	vs-dflt) echo "vsockdump-stock" ;;
 	*)	echo "$1" ;;
 	esac
 }
@@ -77,6 +80,8 @@ if [ -z "${LIVE_CAPTURES:-}" ]; then
 	command -v tcpdump-patched >/dev/null &&
 	    LIVE_CAPTURES="$LIVE_CAPTURES patched"
 	command -v vsockdump >/dev/null && LIVE_CAPTURES="$LIVE_CAPTURES vd"
+	command -v vsockdump-stock >/dev/null &&
+	    LIVE_CAPTURES="$LIVE_CAPTURES vs"
 fi
 
 {

@@ -43,86 +43,8 @@ stage_programs "stage $stage"
 NEW=
 TRAFFIC_STDERR=$out/stages-traffic.stderr
 
-# The vsockmon devices (ARPHRD 826), with their state.
-vsmdevs() {
-	for d in /sys/class/net/*; do
-		[ "$(cat "$d/type" 2>/dev/null)" = 826 ] || continue
-		printf ' %s(%s)' "${d##*/}" "$(cat "$d/operstate")"
-	done
-}
-
-links() {
-	echo "$1:$(vsmdevs)" >>"$out/links.txt"
-}
-
-# once NAME CMD...: a one-shot command (10 s at most), its stdout,
-# stderr and status.
-once() {
-	n=$1
-	shift
-	timeout 10 "$@" >"$out/$n.out" 2>"$out/$n.stderr"
-	echo $? >"$out/$n.rc"
-}
-
-# asnobody NAME CMD: CMD (one string) as user nobody.
-asnobody() {
-	n=$1
-	su -s /bin/sh nobody -c "timeout 10 $2" >"$out/$n.out" \
-	    2>"$out/$n.stderr"
-	echo $? >"$out/$n.rc"
-	echo "whoami: $(su -s /bin/sh nobody -c 'id -u')" >>"$out/$n.out"
-}
-
-# start NAME META CMD...: a capture in the background, writing NAME.pcap;
-# CMD gets "-w NAME.pcap" inserted after its first word.
-start() {
-	n=$1
-	echo "$2" >"$out/$n.meta"
-	shift 2
-	c=$1
-	shift
-	"$c" -w "$out/$n.pcap" "$@" 2>"$out/$n.stderr" &
-	eval "$(pidvar "$n")=$!"
-	NEW="$NEW $n"
-}
-
-# stop NAME...: SIGINT, then the exit status into NAME.rc.
-stop() {
-	for n in "$@"; do
-		p=$(pidof_cap "$n")
-		kill -INT "$p" 2>/dev/null
-		wait "$p"
-		echo $? >"$out/$n.rc"
-	done
-}
-
-# waitexit NAME: waits (10 s at most) for a capture to end by itself;
-# "hung" in NAME.rc if it had to be stopped.
-waitexit() {
-	n=$1
-	p=$(pidof_cap "$n")
-	i=0
-	while kill -0 "$p" 2>/dev/null && [ "$i" -lt 100 ]; do
-		i=$((i + 1))
-		usleep 100000
-	done
-	if kill -0 "$p" 2>/dev/null; then
-		kill -INT "$p"
-		wait "$p"
-		echo hung >"$out/$n.rc"
-	else
-		wait "$p"
-		echo $? >"$out/$n.rc"
-	fi
-}
-
 decode_new() {
-	[ -n "$VD" ] || return 0
-	for n in $NEW; do
-		[ -f "$out/$n.pcap" ] || continue
-		"$VD" -t -n -v -r "$out/$n.pcap" >"$out/$n.vm-decode.txt" \
-		    2>"$out/$n.vm-decode.stderr"
-	done
+	[ -n "$VD" ] && decode_captures "$VD"
 }
 
 case $stage in
