@@ -48,10 +48,7 @@
  * field is little-endian; a virtio field (type, vop) is tested only
  * when the transport is virtio (2) and the transport header length
  * reaches the end of the field; on Linux cooked captures (LINUX_SLL,
- * LINUX_SLL2) the ARPHRD type must be 826 first.  In a live capture on
- * the "any" device the ARPHRD type is read from the kernel's SKF_AD_HATYPE
- * field (the socket filter sees no cooked header; libpcap hands such a
- * load to the kernel unchanged), so the whole filter runs in the kernel.
+ * LINUX_SLL2) the ARPHRD type must be 826 first.
  */
 
 #ifdef HAVE_CONFIG_H
@@ -88,8 +85,6 @@
 #define SLL2_HATYPE		8
 #define SLL2_LEN		20
 #define ARPHRD_VSOCKMON_TYPE	826
-/* SKF_AD_OFF + SKF_AD_HATYPE, <linux/filter.h> */
-#define KERNEL_HATYPE		0xfffff01cU
 
 /* struct af_vsockmon_hdr, then struct virtio_vsock_hdr */
 #define OFF_SRC_CID		0
@@ -532,7 +527,6 @@ struct parser {
 	struct token	*toks;
 	size_t		ntoks, pos;
 	int		linktype;
-	int		hatype;		/* VSOCK_HATYPE_* */
 	struct qual	cur;		/* libpcap's $<blk>0 */
 	char		*out;
 	size_t		outlen, outsize;
@@ -668,33 +662,27 @@ pid_item_end(const struct parser *ps, size_t i)
 	}
 }
 
-/* "(" value (and|or value)* ")" at i: the index after ")", or 0. */
+/*
+ * "(" value (and|or value)* ")" at i: the index after ")", or 0.  A
+ * number alone in parentheses is a value too (libpcap's "pnum").
+ */
 static size_t
 pid_list_end(const struct parser *ps, size_t i)
 {
 	size_t end = closing(ps, i), j = i + 1;
-	int items = 0, lone_number = 0;
 
 	if (end == 0)
 		return 0;
 	for (;;) {
-		/* A number too big for 32 bits is a name here (LNUM). */
-		lone_number = ps->toks[j].kind == T_NUM &&
-		    ps->toks[j].numerr != NUM_OVER32;
 		j = pid_item_end(ps, j);
 		if (j == 0 || j > end)
 			return 0;
-		items++;
 		if (j == end)
-			break;
+			return end + 1;
 		if (ps->toks[j].kind != T_AND && ps->toks[j].kind != T_OR)
 			return 0;
 		j++;
 	}
-	/* "(5)" alone is arithmetic, not a list of values. */
-	if (items == 1 && lone_number)
-		return 0;
-	return end + 1;
 }
 
 /* An operator that continues an arithmetic expression. */
@@ -841,12 +829,7 @@ static void
 open_gate(struct parser *ps, const struct vlink *l)
 {
 	emit(ps, "(");
-	if (!l->cooked)
-		return;
-	if (ps->hatype == VSOCK_HATYPE_KERNEL)
-		emit(ps, "link[0x%x:2] = %u and ", KERNEL_HATYPE,
-		    ARPHRD_VSOCKMON_TYPE);
-	else
+	if (l->cooked)
 		emit(ps, "link[%u:2] = %u and ",
 		    ps->linktype == DLT_LINUX_SLL ? SLL_HATYPE : SLL2_HATYPE,
 		    ARPHRD_VSOCKMON_TYPE);
@@ -1596,14 +1579,13 @@ vsock_filter_uses_vsock(const char *expr, int linktype)
 }
 
 char *
-vsock_filter_rewrite(const char *expr, int linktype, int hatype,
-    char *ebuf, size_t elen)
+vsock_filter_rewrite(const char *expr, int linktype, char *ebuf,
+    size_t elen)
 {
 	struct parser ps;
 
 	memset(&ps, 0, sizeof(ps));
 	ps.linktype = linktype;
-	ps.hatype = hatype;
 	ps.ebuf = ebuf;
 	ps.elen = elen;
 	ps.cur.undef = 1;

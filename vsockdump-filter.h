@@ -41,10 +41,6 @@
  * primitives (gencode-vsock.c, as our patch series adds them).
  */
 
-/* How the ARPHRD type of a cooked header is tested. */
-#define VSOCK_HATYPE_HEADER	0	/* in the header: files */
-#define VSOCK_HATYPE_KERNEL	1	/* the kernel's SKF_AD_HATYPE: live */
-
 /*
  * Non-zero if the expression uses a vsock primitive (a word "vsock", or
  * "port"/"portrange" on DLT_VSOCK), i.e. needs the rewrite.
@@ -55,7 +51,7 @@ extern int vsock_filter_uses_vsock(const char *, int);
  * The rewritten expression (malloc'd), or NULL with a message in ebuf
  * naming the offending part, as libpcap's compiler would.
  */
-extern char *vsock_filter_rewrite(const char *, int, int, char *, size_t);
+extern char *vsock_filter_rewrite(const char *, int, char *, size_t);
 
 /* Non-zero if this libpcap compiles the vsock primitives itself. */
 extern int vsock_filter_native(void);

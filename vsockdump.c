@@ -36,8 +36,9 @@
  * primitives, rewritten into expressions that libpcap compiles and the
  * kernel runs (vsockdump-filter.c); the "vsockmon" device, found or
  * created and removed again (vsockdump-vsockmon.c); -Q by CID; and a
- * stop that first delivers what the kernel still holds (drain()).  On a
- * libpcap that has them (our patch series), libpcap's own are used.
+ * stop that first delivers what the kernel still holds, with filters on
+ * "any" that the kernel runs (vsockdump-kernel.c).  On a libpcap that
+ * has them (our patch series), libpcap's own are used.
  */
 
 #ifdef HAVE_CONFIG_H
@@ -49,21 +50,17 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <grp.h>
-#include <poll.h>
 #include <pwd.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
-
-#include <linux/filter.h>
 
 #include <pcap/pcap.h>
 
 #include "netdissect.h"
 #include "vsockdump.h"
 #include "vsockdump-filter.h"
+#include "vsockdump-kernel.h"
 #include "vsockdump-savefile.h"
 #include "vsockdump-vsockmon.h"
 
@@ -77,9 +74,6 @@
 #define OPT_MICRO	259
 #define OPT_NANO	260
 #define OPT_PRECISION	261
-
-/* How long a stop may wait for the kernel to hand over its last block. */
-#define DRAIN_SLACK_MS	250
 
 const char program_name[] = "vsockdump";
 
@@ -558,22 +552,20 @@ with_direction(const char *filter, int direction)
 }
 
 /*
- * Compile the filter for pd.  On a libpcap without vsock primitives,
- * an expression that uses them is rewritten first; a live capture on a
- * cooked link tests the ARPHRD type through the kernel's SKF_AD_HATYPE,
- * so that the kernel can run the whole filter.
+ * Compile the filter for pc.  On a libpcap without vsock primitives, an
+ * expression that uses them is rewritten first.  Returns non-zero if it
+ * was.
  */
-static void
+static int
 compile_filter(pcap_t *pc, struct bpf_program *fcode, const char *filter,
-    int native, int live)
+    int native)
 {
 	char ebuf[PCAP_ERRBUF_SIZE], *rewritten = NULL;
 	int dlt = pcap_datalink(pc);
 
 	if (!native && vsock_filter_uses_vsock(filter, dlt)) {
-		rewritten = vsock_filter_rewrite(filter, dlt,
-		    live && dlt != DLT_VSOCK ? VSOCK_HATYPE_KERNEL :
-		    VSOCK_HATYPE_HEADER, ebuf, sizeof(ebuf));
+		rewritten = vsock_filter_rewrite(filter, dlt, ebuf,
+		    sizeof(ebuf));
 		if (rewritten == NULL)
 			error("%s", ebuf);
 		filter = rewritten;
@@ -581,6 +573,7 @@ compile_filter(pcap_t *pc, struct bpf_program *fcode, const char *filter,
 	if (pcap_compile(pc, fcode, filter, 1, PCAP_NETMASK_UNKNOWN) < 0)
 		error("%s", pcap_geterr(pc));
 	free(rewritten);
+	return rewritten != NULL;
 }
 
 /* --- privileges ---------------------------------------------------------------- */
@@ -686,62 +679,6 @@ handle_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *sp)
 	}
 	if (print_packets)
 		pretty_print_packet(ndo, h, sp, packets_captured);
-}
-
-static long
-ms_since(const struct timespec *t0)
-{
-	struct timespec now;
-
-	(void)clock_gettime(CLOCK_MONOTONIC, &now);
-	return (long)(now.tv_sec - t0->tv_sec) * 1000 +
-	    (now.tv_nsec - t0->tv_nsec) / 1000000;
-}
-
-/*
- * After a stop by signal, hand over what the kernel still holds, on a
- * libpcap that does not do it (pcap-linux.c loses the packets of the
- * ring block being filled): a filter that accepts nothing stops the
- * kernel from counting more, then the blocks are read until every
- * packet it counted was delivered or dropped, or until the kernel had
- * time to retire the last block (it does after one to two block
- * timeouts: libpcap's packet buffer timeout).  Afterwards
- * "received by filter" = captured + "dropped by kernel".
- */
-static void
-drain(pcap_t *pc, u_char *user, int timeout_ms)
-{
-	static struct sock_filter reject[] = {
-		BPF_STMT(BPF_RET | BPF_K, 0)
-	};
-	struct sock_fprog prog = { 1, reject };
-	char ebuf[PCAP_ERRBUF_SIZE];
-	struct pcap_stat st;
-	struct pollfd pfd;
-	struct timespec t0;
-	long wait_ms = 2L * timeout_ms + DRAIN_SLACK_MS, left;
-	int fd = pcap_fileno(pc), seen = stop_signal;
-
-	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog,
-	    sizeof(prog)) < 0 || pcap_setnonblock(pc, 1, ebuf) < 0)
-		return;
-	(void)clock_gettime(CLOCK_MONOTONIC, &t0);
-	pfd.fd = fd;
-	pfd.events = POLLIN;
-	for (;;) {
-		if (pcap_dispatch(pc, -1, handle_packet, user) < 0)
-			break;
-		if (pcap_stats(pc, &st) < 0 ||
-		    packets_captured + st.ps_drop >= st.ps_recv)
-			break;
-		/* A second signal, a failed write: stop now. */
-		if (stop_signal != seen || out.err != 0 || limit_reached)
-			break;
-		left = wait_ms - ms_since(&t0);
-		if (left <= 0)
-			break;
-		(void)poll(&pfd, 1, left < 20 ? (int)left : 20);
-	}
 }
 
 /*
@@ -1061,7 +998,7 @@ main(int argc, char **argv)
 	struct bpf_program fcode;
 	FILE *vlist = NULL;
 	int dlt, status, snap, failed = 0, native, timeout = 1000;
-	int vsockmon_own = 0, live;
+	int vsockmon_own = 0, live, rewritten;
 
 	ndo_set_function_pointers(ndo);
 	ndo->program_name = program_name;
@@ -1175,7 +1112,7 @@ main(int argc, char **argv)
 		free(filter);
 		filter = cmd;
 	}
-	compile_filter(pd, &fcode, filter, native, live);
+	rewritten = compile_filter(pd, &fcode, filter, native);
 	if (o.dflag) {
 		bpf_dump(&fcode, o.dflag);
 		pcap_freecode(&fcode);
@@ -1196,6 +1133,14 @@ main(int argc, char **argv)
 	}
 	if (pcap_setfilter(pd, &fcode) < 0)
 		error("%s", pcap_geterr(pd));
+	/*
+	 * libpcap filters "vsock" on "any" in userland (it cannot map the
+	 * ARPHRD test for the kernel): let the kernel run it.
+	 */
+	if (live && rewritten && dlt != DLT_VSOCK &&
+	    kernel_cooked_filter(pd, &fcode) < 0)
+		warning("%s: the kernel cannot run this filter; it runs in "
+		    "userland", device);
 
 	/*
 	 * -Z, as tcpdump: with -C or -G the files are made by the user;
@@ -1237,20 +1182,26 @@ main(int argc, char **argv)
 
 	for (;;) {
 		status = pcap_loop(pd, o.cnt, handle_packet, (u_char *)ndo);
+		if (status == -1)
+			(void)snprintf(ebuf, sizeof(ebuf), "%s",
+			    pcap_geterr(pd));
 		/*
-		 * A stop by signal on a libpcap without vsockmon module
-		 * first hands over what the kernel still holds.
+		 * A stop by signal, or the device gone, on a libpcap without
+		 * vsockmon module (or not on a vsockmon device): first hand
+		 * over what the kernel still holds.
 		 */
-		if (live && status == -2 && stop_signal != 0 &&
-		    !(native && (vsockmon_is_device(device) ||
+		if (live && ((status == -2 && stop_signal != 0) ||
+		    status == -1) && !(native &&
+		    (vsockmon_is_device(device) ||
 		    strcmp(device, VSOCKMON_PSEUDO) == 0)))
-			drain(pd, (u_char *)ndo, o.immediate ? 1 : timeout);
+			kernel_drain(pd, handle_packet, (u_char *)ndo,
+			    o.immediate ? 1 : timeout, &packets_captured);
 		/* Finish a line a signal may have cut short. */
 		if (o.wfile == NULL && status == -2)
 			putchar('\n');
 		if (status == -1) {
 			(void)fprintf(stderr, "%s: pcap_loop: %s\n",
-			    program_name, pcap_geterr(pd));
+			    program_name, ebuf);
 			failed = 1;
 		}
 		if (limit_reached)
@@ -1276,7 +1227,7 @@ main(int argc, char **argv)
 			if (ndo->ndo_if_printer == NULL)
 				unsupported_link_type(dlt);
 			pcap_freecode(&fcode);
-			compile_filter(pd, &fcode, filter, native, 0);
+			(void)compile_filter(pd, &fcode, filter, native);
 		}
 		if (pcap_setfilter(pd, &fcode) < 0)
 			error("%s", pcap_geterr(pd));

@@ -98,7 +98,7 @@ main(int argc, char **argv)
 		strcat(expr, argv[c]);
 	}
 	if (rewrite) {
-		rewritten = vsock_filter_rewrite(expr, dlt, VSOCK_HATYPE_HEADER,
+		rewritten = vsock_filter_rewrite(expr, dlt,
 		    ebuf, sizeof(ebuf));
 		if (rewritten == NULL) {
 			printf("error: %s\n", ebuf);

@@ -841,7 +841,7 @@ compile_path(int linktype, const char *expr, int optimize,
 	int r;
 
 	if (rewrite) {
-		rw = vsock_filter_rewrite(expr, linktype, VSOCK_HATYPE_HEADER,
+		rw = vsock_filter_rewrite(expr, linktype,
 		    ebuf, sizeof(ebuf));
 		if (rw == NULL) {
 			if (msg != NULL)

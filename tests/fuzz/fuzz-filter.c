@@ -1040,7 +1040,7 @@ check_rewrite(pcap_t *p, int dlt, const char *expr, int native_ok,
 	struct bpf_program prog;
 	int ok, i, a, b;
 
-	rw = vsock_filter_rewrite(expr, dlt, VSOCK_HATYPE_HEADER, ebuf,
+	rw = vsock_filter_rewrite(expr, dlt, ebuf,
 	    sizeof(ebuf));
 	ok = rw != NULL && compile(p, &prog, rw, 0) == 1;
 	if (ok != native_ok)
