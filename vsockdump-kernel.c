@@ -77,11 +77,13 @@ struct cooked_field {
 	bpf_u_int32	anc;
 };
 
+#define END_OF_FIELDS		0xffffffffU
+
 static const struct cooked_field sll_fields[] = {
 	{ 0, SKF_AD_PKTTYPE },		/* packet type */
 	{ 2, SKF_AD_HATYPE },		/* ARPHRD type */
 	{ 14, SKF_AD_PROTOCOL },	/* protocol */
-	{ 0, 0 }
+	{ END_OF_FIELDS, 0 }
 };
 
 static const struct cooked_field sll2_fields[] = {
@@ -89,7 +91,7 @@ static const struct cooked_field sll2_fields[] = {
 	{ 4, SKF_AD_IFINDEX },
 	{ 8, SKF_AD_HATYPE },
 	{ 10, SKF_AD_PKTTYPE },
-	{ 0, 0 }
+	{ END_OF_FIELDS, 0 }
 };
 
 /* The kernel's view of a load at k: 0, or -1 if it has none. */
@@ -108,7 +110,7 @@ map_load(struct sock_filter *insn, bpf_u_int32 hdrlen,
 	/* An ancillary field is one value: no index register. */
 	if (BPF_MODE(insn->code) != BPF_ABS)
 		return -1;
-	for (f = fields; f->anc != 0 || f->off != 0; f++) {
+	for (f = fields; f->off != END_OF_FIELDS; f++) {
 		if (f->off == insn->k) {
 			insn->k = (bpf_u_int32)SKF_AD_OFF + f->anc;
 			return 0;

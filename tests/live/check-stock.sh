@@ -53,7 +53,7 @@ kernel_view() {
 	    ($1 == 32 || $1 == 40 || $1 == 48 || $1 == 64 || $1 == 72 ||
 	     $1 == 80 || $1 == 177) && $4 < 4294963200 {
 		if ($4 >= 20) $4 -= 20
-		else if ($4 == 8 && $1 == 40) $4 = 4294963228 }
+		else if ($4 == 8 && $1 == 40) $4 = "4294963228" }
 	    { print }' "$1"
 }
 pseudo='vsockmon (Linux vsock monitor (a vsockmon device is created when opened))'
