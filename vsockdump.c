@@ -1107,6 +1107,14 @@ main(int argc, char **argv)
 		dlt = pcap_datalink(pd);
 	}
 
+	if (print_packets && !o.dflag) {
+		ndo->ndo_if_printer = vsockdump_printer_for(dlt);
+		if (ndo->ndo_if_printer == NULL) {
+			pcap_close(pd);
+			vsockmon_release(&vdev);
+			unsupported_link_type(dlt);
+		}
+	}
 	if (vsockmon_own && o.direction != -1 && o.direction != PCAP_D_INOUT) {
 		cmd = with_direction(filter, o.direction);
 		free(filter);
@@ -1123,14 +1131,6 @@ main(int argc, char **argv)
 		return 0;
 	}
 
-	if (print_packets) {
-		ndo->ndo_if_printer = vsockdump_printer_for(dlt);
-		if (ndo->ndo_if_printer == NULL) {
-			pcap_close(pd);
-			vsockmon_release(&vdev);
-			unsupported_link_type(dlt);
-		}
-	}
 	if (pcap_setfilter(pd, &fcode) < 0)
 		error("%s", pcap_geterr(pd));
 	/*

@@ -32,16 +32,14 @@ WORKDIR=$(cd "$WORKDIR" && pwd)
 libs=$(pkg-config --libs libpcap 2>/dev/null || echo -lpcap)
 
 if [ -z "$VSOCKDUMP" ]; then
-	# shellcheck disable=SC2086
-	$CC -O1 -g -Wall -DHAVE_NET_IF_H=1 -I"$srcdir/netdissect-stubs" \
-	    -o "$WORKDIR/vsockdump" "$srcdir/vsockdump.c" \
-	    "$srcdir/vsockdump-sll.c" "$srcdir/print-vsock.c" \
-	    "$srcdir/savefile-trim.c" \
-	    "$srcdir/netdissect-stubs/util-print.c" \
-	    "$srcdir/netdissect-stubs/print-ascii.c" \
-	    "$srcdir/netdissect-stubs/print.c" $libs ||
-	    { echo "memcheck.sh: build failed"; echo "0 passed, 1 failed"; exit 1; }
-	VSOCKDUMP=$WORKDIR/vsockdump
+	# The project's own build, without optimizations that hide errors.
+	mkdir -p "$WORKDIR/build"
+	(cd "$WORKDIR/build" && "$srcdir/configure" -q CC="$CC" \
+	    CFLAGS="-O1 -g -Wall" && make -s vsockdump) \
+	    >"$WORKDIR/build.log" 2>&1 ||
+	    { echo "memcheck.sh: build failed (see $WORKDIR/build.log)"
+	      echo "0 passed, 1 failed"; exit 1; }
+	VSOCKDUMP=$WORKDIR/build/vsockdump
 fi
 cc -O1 -o "$WORKDIR/vsockgen" "$srcdir/tools/vsockgen.c" ||
     { echo "memcheck.sh: vsockgen build failed"; echo "0 passed, 1 failed"; exit 1; }
