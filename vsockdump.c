@@ -39,6 +39,7 @@
 #include "netdissect-stdinc.h"
 
 #include <getopt.h>
+#include <poll.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -46,6 +47,7 @@
 
 #include "netdissect.h"
 #include "savefile-trim.h"
+#include "vsockdump-analysis.h"
 
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "unknown"
@@ -58,6 +60,9 @@
 #define OPT_MICRO	259
 #define OPT_NANO	260
 #define OPT_PRECISION	261
+#define OPT_NOTES	262
+#define OPT_STALL	263
+#define OPT_CONV_LIMIT	264
 
 static const char program_name[] = "vsockdump";
 
@@ -77,6 +82,9 @@ static const struct option long_options[] = {
 	{ "nano",			no_argument,	   NULL, OPT_NANO },
 	{ "time-stamp-precision",	required_argument, NULL, OPT_PRECISION },
 	{ "version",			no_argument,	   NULL, OPT_VERSION },
+	{ "notes",			no_argument,	   NULL, OPT_NOTES },
+	{ "stall-threshold",		required_argument, NULL, OPT_STALL },
+	{ "conv-limit",			required_argument, NULL, OPT_CONV_LIMIT },
 	{ NULL,				0,		   NULL, 0 }
 };
 
@@ -131,7 +139,8 @@ print_usage(FILE *f)
 "\t\t[ -i interface ] [ --immediate-mode ] [ -Q in|out|inout ]\n"
 "\t\t[ -r file ] [ -s snaplen ] [ -t | -tt | -ttt | -tttt | -ttttt ]\n"
 "\t\t[ --micro | --nano ] [ -w file ] [ --print ] [ --version ]\n"
-"\t\t[ expression ]\n", program_name);
+"\t\t[ -z stat ] [ --notes ] [ --stall-threshold seconds ]\n"
+"\t\t[ --conv-limit count ] [ expression ]\n", program_name);
 }
 
 /* One line per capture device, as "tcpdump -D" prints them. */
@@ -355,12 +364,14 @@ unsupported_link_type(int dlt)
 }
 
 static volatile sig_atomic_t got_sigpipe;
+static volatile sig_atomic_t stop_requested;
 
 static void
 on_signal(int sig)
 {
 	if (sig == SIGPIPE)
 		got_sigpipe = 1;
+	stop_requested = 1;
 	if (pd != NULL)
 		pcap_breakloop(pd);
 }
@@ -394,8 +405,42 @@ handle_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *sp)
 			pcap_breakloop(pd);
 		}
 	}
+	analysis_packet(h, sp, packets_captured);
 	if (print_packets)
 		pretty_print_packet(ndo, h, sp, packets_captured);
+}
+
+/*
+ * pcap_loop(); but when the analysis reports stalls of a live capture
+ * while they last (a stalled connection sends nothing), a loop of
+ * pcap_dispatch() on a non-blocking handle, woken by poll() at least
+ * every tick.  Returns as pcap_loop() does.
+ */
+static int
+capture_loop(int cnt, netdissect_options *ndo)
+{
+	char ebuf[PCAP_ERRBUF_SIZE];
+	struct pollfd pfd;
+	int tick = analysis_tick_interval(), n, done = 0;
+
+	if (tick == 0 || (pfd.fd = pcap_get_selectable_fd(pd)) < 0 ||
+	    pcap_setnonblock(pd, 1, ebuf) < 0)
+		return pcap_loop(pd, cnt, handle_packet, (u_char *)ndo);
+	pfd.events = POLLIN;
+	for (;;) {
+		n = pcap_dispatch(pd, cnt > 0 ? cnt - done : -1, handle_packet,
+		    (u_char *)ndo);
+		if (n < 0)
+			return n;
+		done += n;
+		if (cnt > 0 && done >= cnt)
+			return 0;
+		if (stop_requested)
+			return -2;
+		analysis_tick();
+		if (n == 0 && poll(&pfd, 1, tick) < 0 && errno != EINTR)
+			error("poll: %s", strerror(errno));
+	}
 }
 
 /*
@@ -479,7 +524,7 @@ main(int argc, char **argv)
 	ebuf[0] = '\0';
 
 	opterr = 1;
-	while ((op = getopt_long(argc, argv, "AB:c:Dehi:lnpQ:qr:s:tUvw:xX#",
+	while ((op = getopt_long(argc, argv, "AB:c:Dehi:lnpQ:qr:s:tUvw:xXz:#",
 	    long_options, NULL)) != -1) {
 		switch (op) {
 		case 'A':
@@ -565,6 +610,14 @@ main(int argc, char **argv)
 			ndo->ndo_Xflag++;
 			ndo->ndo_suppress_default_print++;
 			break;
+		case 'z':
+			status = analysis_opt_z(optarg);
+			if (status > 0)
+				exit(0);
+			if (status < 0)
+				error("invalid -z argument \"%s\" (-z help lists "
+				    "them)", optarg);
+			break;
 		case '#':
 			ndo->ndo_packet_number = 1;
 			break;
@@ -593,6 +646,18 @@ main(int argc, char **argv)
 		case OPT_VERSION:
 			print_version(stdout);
 			exit(0);
+		case OPT_NOTES:
+			analysis_opt_notes();
+			break;
+		case OPT_STALL:
+			if (analysis_opt_stall_threshold(optarg) < 0)
+				error("invalid stall threshold %s (seconds, "
+				    "more than 0)", optarg);
+			break;
+		case OPT_CONV_LIMIT:
+			if (analysis_opt_conv_limit(optarg) < 0)
+				error("invalid conversation limit %s", optarg);
+			break;
 		default:
 			print_usage(stderr);
 			exit(1);
@@ -601,7 +666,8 @@ main(int argc, char **argv)
 
 	if (ndo->ndo_tflag > 5)
 		error("only -t, -tt, -ttt, -tttt and -ttttt are supported");
-	print_packets = wfile == NULL || force_print;
+	print_packets = (wfile == NULL || force_print) &&
+	    !analysis_quiet(ndo->ndo_qflag);
 	filter = join_args(argv + optind);
 
 	if (rfile != NULL) {
@@ -674,6 +740,13 @@ main(int argc, char **argv)
 		}
 	}
 
+	if (analysis_begin(ndo, dlt, ndo->ndo_tstamp_precision ==
+	    PCAP_TSTAMP_PRECISION_NANO, rfile == NULL, timeout, immediate) < 0) {
+		pcap_close(pd);
+		free(filter);
+		unsupported_link_type(dlt);
+	}
+
 	if (pcap_compile(pd, &fcode, filter, 1, 0) < 0)
 		error("%s", pcap_geterr(pd));
 	if (pcap_setfilter(pd, &fcode) < 0)
@@ -707,12 +780,13 @@ main(int argc, char **argv)
 		(void)fflush(stderr);
 	}
 
-	status = pcap_loop(pd, cnt, handle_packet, (u_char *)ndo);
+	status = capture_loop(cnt, ndo);
 	failed = status == -1;
 	/* Finish a line a signal may have cut short. */
 	if (wfile == NULL && status == -2)
 		putchar('\n');
-	if (print_packets && check_stdout() < 0)
+	analysis_end();
+	if ((print_packets || analysis_wanted()) && check_stdout() < 0)
 		failed = 1;
 	if (status == -1)
 		(void)fprintf(stderr, "%s: pcap_loop: %s\n", program_name,
