@@ -34,7 +34,8 @@ if [ -z "$VSOCKDUMP" ]; then
 	    -fno-sanitize-recover=all -DHAVE_NET_IF_H=1 \
 	    -I"$srcdir/netdissect-stubs" -o "$WORKDIR/vsockdump" \
 	    "$srcdir/vsockdump.c" "$srcdir/vsockdump-sll.c" \
-	    "$srcdir/savefile-trim.c" \
+	    "$srcdir/savefile-trim.c" "$srcdir/vsock-conv.c" \
+	    "$srcdir/vsockdump-analysis.c" \
 	    "$srcdir/print-vsock.c" "$srcdir/netdissect-stubs/util-print.c" \
 	    "$srcdir/netdissect-stubs/print-ascii.c" \
 	    "$srcdir/netdissect-stubs/print.c" $libs ||
