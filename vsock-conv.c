@@ -163,6 +163,7 @@ struct side {
 	uint8_t		 adv_known;
 	uint8_t		 tx_mode;	/* enum tx_mode */
 	uint8_t		 stalled;	/* no credit to send with */
+	uint8_t		 stall_alerted;	/* ... past the threshold */
 	uint8_t		 msg_open;	/* SEQPACKET message without EOM */
 	uint8_t		 creq_pending;	/* CREDIT_REQUEST not answered */
 	uint8_t		 creq_in_stall;	/* ... sent while stalled */
@@ -559,8 +560,9 @@ stall_begin(struct vsock_conv_tracker *t, struct conv *c, int d,
 
 /*
  * Side d's zero window ends at ns; returns how long it lasted.  A
- * stall is one that reached the threshold; its alert went out when
- * the threshold passed, unless the caller skipped vsock_conv_tick().
+ * stall is one that reached the threshold: its alert went out when the
+ * threshold passed (vsock_conv_tick()); if the caller skipped that, it
+ * is counted here.  So every stall is counted once as a "stall" note.
  */
 static int64_t
 stall_end(struct vsock_conv_tracker *t, struct conv *c, int d, int64_t ns)
@@ -570,16 +572,17 @@ stall_end(struct vsock_conv_tracker *t, struct conv *c, int d, int64_t ns)
 
 	if (dur < 0)
 		dur = 0;
-	if (dur >= t->cfg.stall_ns) {
+	if (dur >= t->cfg.stall_ns || s->stall_alerted) {
 		c->s.stalls++;
 		c->s.stalled_ns += dur;
 		if (dur > c->s.longest_stall_ns)
 			c->s.longest_stall_ns = dur;
-		if (s->stall_timer != NULL)
+		if (!s->stall_alerted)
 			count_note(t, c, VSOCK_NOTE_STALL);
 	}
 	timer_cancel(t, &s->stall_timer);
 	s->stalled = 0;
+	s->stall_alerted = 0;
 	return dur;
 }
 
@@ -1044,6 +1047,7 @@ absence(struct vsock_conv_tracker *t, struct timer *tm,
 		break;
 	case T_STALL:
 		e->note = VSOCK_NOTE_STALL;
+		c->side[tm->side].stall_alerted = 1;
 		break;
 	default:
 		e->note = VSOCK_NOTE_CREDIT_REQUEST_UNANSWERED;

@@ -572,9 +572,12 @@ follow_packet(struct follow *f, const struct vsock_conv_result *r)
 static void
 follow_hex(const struct follow *f, const struct chunk *ch, uint64_t *off)
 {
-	const uint8_t *p = f->data + ch->off;
+	const uint8_t *p;
 	size_t i, j, n;
 
+	if (ch->len == 0)
+		return;		/* an empty message: f->data may be NULL */
+	p = f->data + ch->off;
 	for (i = 0; i < ch->len; i += 16) {
 		n = ch->len - i < 16 ? ch->len - i : 16;
 		printf("%s%08llx  ", ch->node ? "\t" : "",
@@ -1006,8 +1009,16 @@ analysis_end(void)
 			free(zopts[i].follow);
 		}
 	free(zopts);
-	zopts = NULL;
-	nzopts = 0;
 	vsock_conv_free(tracker);
+	/* As at the start, for a program (or a test) that runs again. */
+	zopts = NULL;
+	nzopts = nfollows = 0;
 	tracker = NULL;
+	print_notes = 0;
+	stall_ns = DEFAULT_STALL_NS;
+	conv_limit = DEFAULT_CONV_LIMIT;
+	seen_packet = 0;
+	memset(expert_count, 0, sizeof(expert_count));
+	ando = NULL;
+	real_printer = NULL;
 }
