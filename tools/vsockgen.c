@@ -33,7 +33,8 @@
  *
  * Usage:
  *	vsockgen [-o out] description.txt
- *	vsockgen --random N --seed S [-s snaplen] [-F pcap|pcapng] -o out
+ *	vsockgen --random N --seed S [--flows F] [-s snaplen] [-F pcap|pcapng]
+ *	    -o out
  *
  * Without -o the capture goes to the standard output.
  *
@@ -1206,7 +1207,7 @@ rng_fill(unsigned char *p, size_t n)
 	}
 }
 
-#define NFLOWS		24
+#define NFLOWS		24	/* connections at once, by default */
 #define FRAG_MAX	65536
 
 enum fstate { FS_CLOSED, FS_REQUESTED, FS_OPEN, FS_SHUTDOWN };
@@ -1330,10 +1331,10 @@ oddify(unsigned char *buf, size_t *flen, uint32_t *caplen)
 
 static int
 generate_random(unsigned long long count, unsigned long long seed,
-    const char *outpath, int format, uint32_t snaplen)
+    const char *outpath, int format, uint32_t snaplen, uint32_t nflows)
 {
 	struct out o;
-	struct flow flows[NFLOWS];
+	struct flow *flows;
 	unsigned char *buf;
 	unsigned long long i;
 	uint64_t sec = BASE_SEC;
@@ -1346,17 +1347,18 @@ generate_random(unsigned long long count, unsigned long long seed,
 	if (rng_state == 0)
 		rng_state = 1;
 	buf = xmalloc(VSOCKMON_HDR_LEN + VIRTIO_HDR_LEN + FRAG_MAX);
+	flows = xmalloc(nflows * sizeof(*flows));
 	memset(&o, 0, sizeof(o));
 	o.format = format;
 	o.linktype = DLT_VSOCK_NUM;
 	o.snaplen = snaplen;
 	out_open(&o, outpath);
 	out_header(&o);
-	for (k = 0; k < NFLOWS; k++)
+	for (k = 0; k < (int)nflows; k++)
 		flow_reset(&flows[k], &next_port);
 
 	for (i = 0; i < count; i++) {
-		fl = &flows[rng_below(NFLOWS)];
+		fl = &flows[rng_below(nflows)];
 		switch (fl->state) {
 		case FS_CLOSED:
 			flen = random_packet(fl, 0, 1, 0, 0, buf);
@@ -1436,6 +1438,7 @@ generate_random(unsigned long long count, unsigned long long seed,
 	}
 	out_close(&o);
 	free(buf);
+	free(flows);
 	return 0;
 }
 
@@ -1444,8 +1447,8 @@ usage(void)
 {
 	fprintf(stderr,
 	    "usage: %s [-o out] description.txt\n"
-	    "       %s --random N --seed S [-s snaplen] [-F pcap|pcapng] "
-	    "[-o out]\n", progname, progname);
+	    "       %s --random N --seed S [--flows F] [-s snaplen] "
+	    "[-F pcap|pcapng] [-o out]\n", progname, progname);
 	exit(2);
 }
 
@@ -1455,7 +1458,7 @@ main(int argc, char **argv)
 	const char *outpath = NULL, *desc = NULL;
 	unsigned long long count = 0, seed = 0;
 	int random_mode = 0, format = FMT_PCAP, i;
-	uint32_t snaplen = DEFAULT_SNAPLEN;
+	uint32_t snaplen = DEFAULT_SNAPLEN, nflows = NFLOWS;
 
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -1468,6 +1471,12 @@ main(int argc, char **argv)
 			random_mode = 1;
 		} else if (strcmp(a, "--seed") == 0 && i + 1 < argc)
 			seed = parse_number("--seed", argv[++i], UINT64_MAX);
+		else if (strcmp(a, "--flows") == 0 && i + 1 < argc) {
+			nflows = (uint32_t)parse_number("--flows", argv[++i],
+			    10000000);
+			if (nflows == 0)
+				usage();
+		}
 		else if (strcmp(a, "-s") == 0 && i + 1 < argc) {
 			snaplen = (uint32_t)parse_number("-s", argv[++i],
 			    UINT32_MAX);
@@ -1493,7 +1502,8 @@ main(int argc, char **argv)
 	if (random_mode) {
 		if (desc != NULL)
 			usage();
-		return generate_random(count, seed, outpath, format, snaplen);
+		return generate_random(count, seed, outpath, format, snaplen,
+		    nflows);
 	}
 	if (desc == NULL)
 		usage();
