@@ -850,7 +850,8 @@ conv_table(const struct vsock_conv_summary *s, size_t n,
 		    secs(c->stalled_ns), secs(c->longest_stall_ns),
 		    c->nnotes, end);
 	}
-	printf("Conversations: %llu\n", (unsigned long long)tot->conversations);
+	printf("Conversations: %llu, at most %u tracked at once\n",
+	    (unsigned long long)tot->conversations, tot->open_peak);
 	incomplete_print(tot, 1);
 	printf("================================================="
 	    "===============================\n");
@@ -954,6 +955,8 @@ expert_print(const struct vsock_conv_totals *tot)
 	printf("Packets: %llu, not vsock over virtio or cut short: %llu\n",
 	    (unsigned long long)tot->packets,
 	    (unsigned long long)tot->untracked);
+	printf("Conversations: %llu, at most %u tracked at once\n",
+	    (unsigned long long)tot->conversations, tot->open_peak);
 	incomplete_print(tot, 0);
 	printf("==================================================="
 	    "================\n");
