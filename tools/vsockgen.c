@@ -498,6 +498,19 @@ parse_number(const char *key, const char *s, uint64_t max)
 	return v;
 }
 
+/* The number in the n bytes at s (part of a repeat expression). */
+static uint64_t
+parse_part(const char *key, const char *s, size_t n)
+{
+	char buf[64];
+
+	if (n >= sizeof(buf))
+		die("%s: \"%s\" is not a number", key, s);
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	return parse_number(key, buf, UINT64_MAX);
+}
+
 /*
  * Inside a repeat block a number may be "START+STEP*i" or "STEP*i":
  * its value at iteration i (from 0), wrapping around at the field's
@@ -508,26 +521,14 @@ parse_repeat_number(const char *key, const char *s, uint64_t max)
 {
 	uint64_t start = 0, step;
 	const char *star = strchr(s, '*'), *plus = strchr(s, '+');
-	char buf[64];
-	size_t n;
 
 	if (star == NULL || strcmp(star, "*i") != 0 || repeat_index < 0)
 		return parse_number(key, s, max);
 	if (plus != NULL && plus < star) {
-		n = (size_t)(plus - s);
-		if (n >= sizeof(buf))
-			die("%s: \"%s\" is not a number", key, s);
-		memcpy(buf, s, n);
-		buf[n] = '\0';
-		start = parse_number(key, buf, UINT64_MAX);
+		start = parse_part(key, s, (size_t)(plus - s));
 		s = plus + 1;
 	}
-	n = (size_t)(star - s);
-	if (n >= sizeof(buf))
-		die("%s: \"%s\" is not a number", key, s);
-	memcpy(buf, s, n);
-	buf[n] = '\0';
-	step = parse_number(key, buf, UINT64_MAX);
+	step = parse_part(key, s, (size_t)(star - s));
 	return (start + step * (uint64_t)repeat_index) & max;
 }
 

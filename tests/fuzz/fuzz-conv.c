@@ -177,6 +177,44 @@ build(const uint8_t *r, struct pair *pairs, int dlt, uint8_t *f,
 	return cap;
 }
 
+/*
+ * The next record at *off into a new frame (freed by the caller), its
+ * captured and wire lengths and the time step (odd ones negative if
+ * backwards); NULL at the end.
+ */
+static uint8_t *
+next_record(const uint8_t *data, size_t size, size_t *off,
+    struct pair *pairs, int dlt, int backwards, uint32_t *cap,
+    uint32_t *wire, int64_t *step_ns)
+{
+	const uint8_t *r = data + *off;
+	uint8_t *frame;
+
+	if (*off >= size)
+		return NULL;
+	if (r[0] & 0x80) {
+		if (size - *off < 4 || size - *off - 4 < r[1])
+			return NULL;
+		*cap = r[1];
+		*wire = *cap + fuzz_le16(r + 2);
+		frame = malloc(*cap != 0 ? *cap : 1);
+		memcpy(frame, r + 4, *cap);
+		*off += 4 + (size_t)*cap;
+		*step_ns = 1000000;
+		return frame;
+	}
+	if (size - *off < 11)
+		return NULL;
+	frame = malloc(MAX_FRAME);
+	*cap = build(r, pairs, dlt, frame, wire);
+	*off += 11;
+	*step_ns = r[10] == 255 ? 3000000000LL :
+	    (int64_t)r[10] * r[10] * 20000;
+	if (backwards && (r[10] & 1))
+		*step_ns = -*step_ns;
+	return frame;
+}
+
 /* The figures of the whole capture must hold together. */
 static void
 check_summaries(struct vsock_conv_tracker *t, uint64_t fed)
@@ -249,29 +287,8 @@ run_tracker(const uint8_t *cfg, const uint8_t *data, size_t size,
 	c.linger_ns = 10 * c.stall_ns;
 	if ((t = vsock_conv_new(&c)) == NULL)
 		return;
-	while (off < size) {
-		const uint8_t *r = data + off;
-
-		if (r[0] & 0x80) {
-			if (size - off < 4 || size - off - 4 < r[1])
-				break;
-			cap = r[1];
-			wire = cap + fuzz_le16(r + 2);
-			frame = malloc(cap != 0 ? cap : 1);
-			memcpy(frame, r + 4, cap);
-			off += 4 + (size_t)cap;
-			step = 1000;
-		} else {
-			if (size - off < 11)
-				break;
-			frame = malloc(MAX_FRAME);
-			cap = build(r, pairs, dlt, frame, &wire);
-			off += 11;
-			step = r[10] == 255 ? 3000000000LL :
-			    (int64_t)r[10] * r[10] * 20000;
-			if ((cfg[0] & 0x80) && (r[10] & 1))
-				step = -step;
-		}
+	while ((frame = next_record(data, size, &off, pairs, dlt,
+	    cfg[0] & 0x80, &cap, &wire, &step)) != NULL) {
 		ns += step;
 		while ((e = vsock_conv_tick(t, ns, ev, 4)) > 0)
 			check(e <= 4, "tick within bounds");
@@ -300,7 +317,7 @@ run_analysis(const uint8_t *cfg, const uint8_t *data, size_t size,
 	char arg[32];
 	uint8_t *frame;
 	uint32_t cap, wire, num = 0;
-	long usec = 0;
+	int64_t step, usec = 0;
 	size_t off = 0;
 
 	memset(ndo, 0, sizeof(*ndo));
@@ -326,26 +343,9 @@ run_analysis(const uint8_t *cfg, const uint8_t *data, size_t size,
 	(void)analysis_opt_z("follow,vsock,raw,1");
 	if (analysis_begin(ndo, dlt, 0, 0, 0, 0) < 0)
 		abort();
-	while (off < size) {
-		const uint8_t *r = data + off;
-
-		if (r[0] & 0x80) {
-			if (size - off < 4 || size - off - 4 < r[1])
-				break;
-			cap = r[1];
-			wire = cap + fuzz_le16(r + 2);
-			frame = malloc(cap != 0 ? cap : 1);
-			memcpy(frame, r + 4, cap);
-			off += 4 + (size_t)cap;
-			usec += 1000;
-		} else {
-			if (size - off < 11)
-				break;
-			frame = malloc(MAX_FRAME);
-			cap = build(r, pairs, dlt, frame, &wire);
-			off += 11;
-			usec += r[10] == 255 ? 3000000L : (long)r[10] * r[10] * 20;
-		}
+	while ((frame = next_record(data, size, &off, pairs, dlt, 0, &cap,
+	    &wire, &step)) != NULL) {
+		usec += step / 1000;
 		h.ts.tv_sec = 1767225600 + usec / 1000000;
 		h.ts.tv_usec = usec % 1000000;
 		h.caplen = cap;
