@@ -668,6 +668,9 @@ main(int argc, char **argv)
 		error("only -t, -tt, -ttt, -tttt and -ttttt are supported");
 	print_packets = (wfile == NULL || force_print) &&
 	    !analysis_quiet(ndo->ndo_qflag);
+	if (wfile != NULL && strcmp(wfile, "-") == 0 && analysis_wanted())
+		error("-z and --notes print on the standard output, which "
+		    "-w - writes the capture to");
 	filter = join_args(argv + optind);
 
 	if (rfile != NULL) {
