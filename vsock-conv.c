@@ -731,6 +731,11 @@ advertise(struct vsock_conv_tracker *t, struct conv *c, int r,
 			    pkt);
 			e->a = k->fwd_cnt;
 			e->b = ds->tx;
+			/*
+			 * Once: from here count as if the bytes it says it
+			 * had were sent (the capture may have missed them).
+			 */
+			ds->tx = k->fwd_cnt;
 		}
 		break;
 	case TX_LOWER:
