@@ -599,6 +599,8 @@ retire(struct vsock_conv_tracker *t, struct conv *c)
 	list_unlink(c->ended ? &t->ended : &t->live, c);
 	timers_cancel_all(t, c);
 	t->tot.open--;
+	if (c->s.state == VSOCK_CONV_REQUESTED && c->unanswered)
+		c->s.state = VSOCK_CONV_NO_RESPONSE;
 	if (t->nsums == t->sumcap && t->sumcap < t->cfg.max_summaries) {
 		cap = t->sumcap == 0 ? 256 : t->sumcap * 2;
 		if (cap > t->cfg.max_summaries)
@@ -1107,8 +1109,6 @@ vsock_conv_finish(struct vsock_conv_tracker *t, int64_t now,
 		for (d = 0; d < 2; d++)
 			if (c->side[d].stalled)
 				(void)stall_end(t, c, d, now);
-		if (c->s.state == VSOCK_CONV_REQUESTED && c->unanswered)
-			c->s.state = VSOCK_CONV_NO_RESPONSE;
 		retire(t, c);
 	}
 	while (t->ended.head != NULL)
