@@ -50,6 +50,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <grp.h>
+#include <poll.h>
 #include <pwd.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -59,6 +60,7 @@
 
 #include "netdissect.h"
 #include "vsockdump.h"
+#include "vsockdump-analysis.h"
 #include "vsockdump-filter.h"
 #include "vsockdump-kernel.h"
 #include "vsockdump-savefile.h"
@@ -74,6 +76,9 @@
 #define OPT_MICRO	259
 #define OPT_NANO	260
 #define OPT_PRECISION	261
+#define OPT_NOTES	262
+#define OPT_STALL	263
+#define OPT_CONV_LIMIT	264
 
 const char program_name[] = "vsockdump";
 
@@ -96,6 +101,9 @@ static const struct option long_options[] = {
 	{ "nano",			no_argument,	   NULL, OPT_NANO },
 	{ "time-stamp-precision",	required_argument, NULL, OPT_PRECISION },
 	{ "version",			no_argument,	   NULL, OPT_VERSION },
+	{ "notes",			no_argument,	   NULL, OPT_NOTES },
+	{ "stall-threshold",		required_argument, NULL, OPT_STALL },
+	{ "conv-limit",			required_argument, NULL, OPT_CONV_LIMIT },
 	{ NULL,				0,		   NULL, 0 }
 };
 
@@ -172,12 +180,13 @@ print_usage(FILE *f)
 {
 	print_version(f);
 	(void)fprintf(f,
-"Usage: %s [-AdDehlLnpUvxX#] [ -B size ] [ -c count ] [ -C file_size ]\n"
+"Usage: %s [-AdDehlLnpqUvxX#] [ -B size ] [ -c count ] [ -C file_size ]\n"
 "\t\t[ -F file ] [ -G seconds ] [ -i interface ] [ --immediate-mode ]\n"
 "\t\t[ -Q in|out|inout ] [ -r file ] [ -s snaplen ]\n"
 "\t\t[ -t | -tt | -ttt | -tttt | -ttttt ] [ --micro | --nano ]\n"
 "\t\t[ -V file ] [ -w file ] [ -W filecount ] [ -y datalinktype ]\n"
-"\t\t[ -Z user ] [ --print ] [ --version ] [ expression ]\n",
+"\t\t[ -Z user ] [ -z stat ] [ --notes ] [ --stall-threshold seconds ]\n"
+"\t\t[ --conv-limit count ] [ --print ] [ --version ] [ expression ]\n",
 	    program_name);
 }
 
@@ -677,8 +686,42 @@ handle_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *sp)
 			return;
 		}
 	}
+	analysis_packet(h, sp, packets_captured);
 	if (print_packets)
 		pretty_print_packet(ndo, h, sp, packets_captured);
+}
+
+/*
+ * pcap_loop(); but when the analysis reports stalls of a live capture
+ * while they last (a stalled connection sends nothing), a loop of
+ * pcap_dispatch() on a non-blocking handle, woken by poll() at least
+ * every tick.  Returns as pcap_loop() does.
+ */
+static int
+capture_loop(int cnt, netdissect_options *ndo)
+{
+	char ebuf[PCAP_ERRBUF_SIZE];
+	struct pollfd pfd;
+	int tick = analysis_tick_interval(), n, done = 0;
+
+	if (tick == 0 || (pfd.fd = pcap_get_selectable_fd(pd)) < 0 ||
+	    pcap_setnonblock(pd, 1, ebuf) < 0)
+		return pcap_loop(pd, cnt, handle_packet, (u_char *)ndo);
+	pfd.events = POLLIN;
+	for (;;) {
+		n = pcap_dispatch(pd, cnt > 0 ? cnt - done : -1, handle_packet,
+		    (u_char *)ndo);
+		if (n < 0)
+			return n;
+		done += n;
+		if (cnt > 0 && done >= cnt)
+			return 0;
+		if (stop_signal != 0 || got_sigpipe)
+			return -2;
+		analysis_tick();
+		if (n == 0 && poll(&pfd, 1, tick) < 0 && errno != EINTR)
+			error("poll: %s", strerror(errno));
+	}
 }
 
 /*
@@ -784,7 +827,7 @@ parse_options(int argc, char **argv, netdissect_options *ndo,
 	o->dlt = -1;
 	opterr = 1;
 	while ((op = getopt_long(argc, argv,
-	    "AB:c:C:dDeF:G:hi:lLnpQ:qr:s:tUvV:w:W:xXy:Z:#", long_options,
+	    "AB:c:C:dDeF:G:hi:lLnpQ:qr:s:tUvV:w:W:xXy:z:Z:#", long_options,
 	    NULL)) != -1) {
 		switch (op) {
 		case 'A':
@@ -902,6 +945,14 @@ parse_options(int argc, char **argv, netdissect_options *ndo,
 		case 'Z':
 			o->user = optarg;
 			break;
+		case 'z':
+			v = analysis_opt_z(optarg);
+			if (v > 0)
+				exit(0);
+			if (v < 0)
+				error("invalid -z argument \"%s\" (-z help lists "
+				    "them)", optarg);
+			break;
 		case '#':
 			ndo->ndo_packet_number = 1;
 			break;
@@ -930,6 +981,18 @@ parse_options(int argc, char **argv, netdissect_options *ndo,
 		case OPT_VERSION:
 			print_version(stdout);
 			exit(0);
+		case OPT_NOTES:
+			analysis_opt_notes();
+			break;
+		case OPT_STALL:
+			if (analysis_opt_stall_threshold(optarg) < 0)
+				error("invalid stall threshold %s (seconds, "
+				    "more than 0)", optarg);
+			break;
+		case OPT_CONV_LIMIT:
+			if (analysis_opt_conv_limit(optarg) < 0)
+				error("invalid conversation limit %s", optarg);
+			break;
 		default:
 			print_usage(stderr);
 			exit(1);
@@ -1007,7 +1070,11 @@ main(int argc, char **argv)
 	ebuf[0] = '\0';
 
 	parse_options(argc, argv, ndo, &o);
-	print_packets = o.wfile == NULL || o.force_print;
+	print_packets = (o.wfile == NULL || o.force_print) &&
+	    !analysis_quiet(ndo->ndo_qflag);
+	if (o.wfile != NULL && strcmp(o.wfile, "-") == 0 && analysis_wanted())
+		error("-z and --notes print on the standard output, which "
+		    "-w - writes the capture to");
 	if (o.ffile != NULL) {
 		if (argv[optind] != NULL)
 			warning("-F given: the expression on the command line "
@@ -1131,6 +1198,12 @@ main(int argc, char **argv)
 		return 0;
 	}
 
+	if (analysis_begin(ndo, dlt, ndo->ndo_tstamp_precision ==
+	    PCAP_TSTAMP_PRECISION_NANO, live, timeout, o.immediate) < 0) {
+		pcap_close(pd);
+		vsockmon_release(&vdev);
+		unsupported_link_type(dlt);
+	}
 	if (pcap_setfilter(pd, &fcode) < 0)
 		error("%s", pcap_geterr(pd));
 	/*
@@ -1181,7 +1254,7 @@ main(int argc, char **argv)
 	}
 
 	for (;;) {
-		status = pcap_loop(pd, o.cnt, handle_packet, (u_char *)ndo);
+		status = capture_loop(o.cnt, ndo);
 		if (status == -1)
 			(void)snprintf(ebuf, sizeof(ebuf), "%s",
 			    pcap_geterr(pd));
@@ -1219,7 +1292,7 @@ main(int argc, char **argv)
 		pcap_close(pd);
 		pd = open_file(rfile, ndo);
 		if (pcap_datalink(pd) != dlt) {
-			if (o.wfile != NULL)
+			if (o.wfile != NULL || analysis_wanted())
 				error("%s: new dlt does not match original",
 				    rfile);
 			dlt = pcap_datalink(pd);
@@ -1234,7 +1307,8 @@ main(int argc, char **argv)
 		if (o.wfile != NULL)
 			out.pd = pd;
 	}
-	if (print_packets && check_stdout() < 0)
+	analysis_end();
+	if ((print_packets || analysis_wanted()) && check_stdout() < 0)
 		failed = 1;
 	if (o.wfile != NULL && savefile_close(&out, program_name) < 0)
 		failed = 1;

@@ -296,7 +296,7 @@ case "$res" in *skipped*) bad "our TESTLIST: tests were skipped (no network name
 
 # --- stub fidelity ------------------------------------------------------------------------
 if [ -n "${VSOCKDUMP:-}" ] && [ -x "$VSOCKDUMP" ]; then
-	(cd "$W/ours-vsockdump" && TCPDUMP= VSOCKDUMP=$VSOCKDUMP sh "$TOP_SRCDIR/tests/TESTrun") > "$W/ours-vsockdump.log" 2>&1 || true
+	(cd "$W/ours-vsockdump" && TCPDUMP= TESTLISTS=TESTLIST VSOCKDUMP=$VSOCKDUMP sh "$TOP_SRCDIR/tests/TESTrun") > "$W/ours-vsockdump.log" 2>&1 || true
 	ncases=$(find "$W/ours-tcpdump/tests/NEW" -type f ! -name '*.stderr' | wc -l)
 	if diff -r "$W/ours-tcpdump/tests/NEW" "$W/ours-vsockdump/tests/NEW" > "$W/fidelity.diff"; then
 		sum "   stub fidelity: $ncases of $ncases TESTLIST outputs (stdout and stderr) of vsockdump byte-identical to the patched tcpdump's"

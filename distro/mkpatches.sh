@@ -55,6 +55,8 @@ for t in "$TOP_SRCDIR"/tests/captures/*.txt; do
 done
 
 # our_tests: "name input output options..." lines of tests/TESTLIST
+# (tests/TESTLIST-vsockdump, whose cases use options tcpdump does not have,
+# is vsockdump's alone and stays out)
 our_tests() {
 	[ -r "$TOP_SRCDIR/tests/TESTLIST" ] || return 0
 	grep -v -e '^#' -e '^[[:space:]]*$' "$TOP_SRCDIR/tests/TESTLIST"

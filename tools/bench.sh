@@ -12,9 +12,20 @@
 # The capture is recorded with a snapshot length of BENCH_SNAPLEN (default
 # 256, as "-s 256" would) so that -vv measures decoding, not megabytes of
 # hex.
+#
+# Then the connection analysis: instructions per packet of vsockdump
+# -q -z conv,vsock (no packet lines, the conversation table at the end)
+# and -v --notes beside default and -v, on the same capture, with their
+# ratios (targets: under half of default decoding; notes at most 25%
+# more than -v); and the peak RSS (GNU time's %M) of plain decoding,
+# -q -z conv,vsock and -q --notes -z expert on two captures of
+# BENCH_PACKETS packets: the same one, where 24 connections at a time
+# open and close, and one over BENCH_FLOWS (default 100000) connections
+# at a time; with the conversations each has and the most open at once.
 # Environment: BENCH_PACKETS (default 1000000), BENCH_RUNS (default 3),
 # BENCH_CALLGRIND_PACKETS (packets run under callgrind, default 200000:
-# callgrind is ~50x slower), TCPDUMP (default /usr/bin/tcpdump).
+# callgrind is ~50x slower), TCPDUMP (default /usr/bin/tcpdump),
+# BENCH_FLOWS (default 100000).
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -23,6 +34,7 @@ N=${BENCH_PACKETS:-1000000}
 RUNS=${BENCH_RUNS:-3}
 CGN=${BENCH_CALLGRIND_PACKETS:-200000}
 SNAPLEN=${BENCH_SNAPLEN:-256}
+FLOWS=${BENCH_FLOWS:-100000}
 TCPDUMP=${TCPDUMP:-/usr/bin/tcpdump}
 
 sh tools/install-deps.sh
@@ -74,5 +86,50 @@ for flags in "" -v -vv; do
 		printf '%-10s %-8s %12s %14s\n' "$tool" "${flags:-default}" \
 		    "$(awk "BEGIN { printf \"%.1f\", $ns / $N }")" \
 		    "$(awk "BEGIN { printf \"%.1f\", ($iN - $i1) / ($CGN - 1) }")"
+	done
+done
+
+# The connection analysis.
+instr_per_packet() {
+	i1=$(instructions "$VSOCKDUMP" -n "$@" -c 1 -r "$CAP")
+	iN=$(instructions "$VSOCKDUMP" -n "$@" -c "$CGN" -r "$CAP")
+	awk "BEGIN { printf \"%.1f\", ($iN - $i1) / ($CGN - 1) }"
+}
+echo
+echo "connection analysis: vsockdump, callgrind on the first $CGN packets"
+printf '%-22s %14s\n' options instr/packet
+d=$(instr_per_packet)
+v=$(instr_per_packet -v)
+z=$(instr_per_packet -q -z conv,vsock)
+vn=$(instr_per_packet -v --notes)
+printf '%-22s %14s\n' default "$d" -v "$v" "-q -z conv,vsock" "$z" \
+    "-v --notes" "$vn"
+awk -v d="$d" -v v="$v" -v z="$z" -v vn="$vn" 'BEGIN {
+	printf "-q -z conv,vsock / default = %.3f (target < 0.5)\n", z / d
+	printf "-v --notes / -v = %.3f (target <= 1.25)\n", vn / v
+}'
+
+CAPF=$top/build/bench/bench-$N-flows$FLOWS-s$SNAPLEN.pcap
+[ -f "$CAPF" ] || build/bench/tools/vsockgen --random "$N" --seed 1 \
+    --flows "$FLOWS" -s "$SNAPLEN" -o "$CAPF"
+echo
+echo "peak RSS (GNU time %M), $N packets each"
+printf '%-34s %-22s %10s\n' capture options "max RSS KiB"
+for c in "$CAP" "$CAPF"; do
+	case $c in
+	"$CAPF") name="$FLOWS connections at a time" ;;
+	*) name="24 at a time, open and close" ;;
+	esac
+	conv=$("$VSOCKDUMP" -n -q -z conv,vsock -r "$c" 2>/dev/null |
+	    sed -n 's/^Conversations: \([0-9]*\).*/\1/p')
+	peak=$("$VSOCKDUMP" -n -q -z expert -r "$c" 2>/dev/null |
+	    sed -n 's/.*at most \([0-9]*\) tracked at once.*/\1/p')
+	echo "$name: $conv conversations, at most $peak tracked at once"
+	for opts in "" "-q -z conv,vsock" "-q --notes -z expert"; do
+		# shellcheck disable=SC2086
+		kb=$(/usr/bin/time -f %M "$VSOCKDUMP" -n $opts -r "$c" \
+		    2>&1 >/dev/null | tail -n 1)
+		printf '%-34s %-22s %10s\n' "$(basename "$c")" \
+		    "${opts:-default}" "$kb"
 	done
 done

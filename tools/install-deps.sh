@@ -7,7 +7,7 @@
 set -eu
 
 PACKAGES="autoconf automake libtool pkg-config make gcc clang libc6-dev
-libpcap-dev tcpdump tshark valgrind util-linux
+libpcap-dev tcpdump tshark valgrind util-linux time
 libclang-rt-14-dev afl++
 quilt flex bison dpkg-dev devscripts iproute2 debhelper lintian
 qemu-system-x86 busybox-static cpio kmod"

@@ -33,7 +33,8 @@
  *
  * Usage:
  *	vsockgen [-o out] description.txt
- *	vsockgen --random N --seed S [-s snaplen] [-F pcap|pcapng] -o out
+ *	vsockgen --random N --seed S [--flows F] [-s snaplen] [-F pcap|pcapng]
+ *	    -o out
  *
  * Without -o the capture goes to the standard output.
  *
@@ -56,6 +57,15 @@
  *
  * Packets:
  *	packet key=value ...
+ *
+ * Repetition (for long connections):
+ *	repeat N
+ *	...statements...
+ *	end
+ * runs the statements between repeat and end N times, for i = 0 to
+ * N - 1; there a number may be written "START+STEP*i" or "STEP*i", which
+ * wraps around at the field's width as a counter on the wire does.
+ * Blocks do not nest.
  *
  * Packet fields.  Every field has a default that makes a well-formed
  * packet; give only what a test is about.
@@ -278,6 +288,7 @@ struct out {
 static const char	*progname = "vsockgen";
 static const char	*input_name;
 static unsigned long	 lineno;
+static long long	 repeat_index = -1;	/* i inside a repeat block */
 static const char	*partial_output;	/* removed on error */
 
 static void
@@ -487,6 +498,40 @@ parse_number(const char *key, const char *s, uint64_t max)
 	return v;
 }
 
+/* The number in the n bytes at s (part of a repeat expression). */
+static uint64_t
+parse_part(const char *key, const char *s, size_t n)
+{
+	char buf[64];
+
+	if (n >= sizeof(buf))
+		die("%s: \"%s\" is not a number", key, s);
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	return parse_number(key, buf, UINT64_MAX);
+}
+
+/*
+ * Inside a repeat block a number may be "START+STEP*i" or "STEP*i":
+ * its value at iteration i (from 0), wrapping around at the field's
+ * width (max + 1, a power of two), as a 32-bit counter on the wire does.
+ */
+static uint64_t
+parse_repeat_number(const char *key, const char *s, uint64_t max)
+{
+	uint64_t start = 0, step;
+	const char *star = strchr(s, '*'), *plus = strchr(s, '+');
+
+	if (star == NULL || strcmp(star, "*i") != 0 || repeat_index < 0)
+		return parse_number(key, s, max);
+	if (plus != NULL && plus < star) {
+		start = parse_part(key, s, (size_t)(plus - s));
+		s = plus + 1;
+	}
+	step = parse_part(key, s, (size_t)(star - s));
+	return (start + step * (uint64_t)repeat_index) & max;
+}
+
 static int
 lookup(const struct name *names, const char *s, uint64_t *v)
 {
@@ -691,7 +736,7 @@ set_field(struct pkt *p, const char *key, const char *val, size_t vlen,
 	switch (def->kind) {
 	case K_NUM:
 		p->num[f] = def->names != NULL ? parse_named(def, val) :
-		    parse_number(key, val, def->max);
+		    parse_repeat_number(key, val, def->max);
 		break;
 	case K_BYTES:
 		p->bin[f] = parse_hex(key, val);
@@ -887,29 +932,181 @@ free_pkt_bytes(struct pkt *p, const struct pkt *defaults)
 			free(p->bin[f].data);
 }
 
+/* The state of a description being turned into a capture. */
+struct gen {
+	struct out	 o;
+	struct pkt	 defaults;
+	const char	*outpath;
+	uint64_t	 sec;
+	uint32_t	 usec;
+	int		 started;
+	int		 npackets;
+	/* A repeat block being read: its count and lines. */
+	unsigned long long repeat_count;
+	char		**rep_lines;
+	unsigned long	*rep_lineno;
+	size_t		 nrep, rep_cap;
+	int		 in_repeat;
+};
+
+/* One statement (a logical line, modified in place). */
+static void
+statement(struct gen *g, char *s)
+{
+	char *key, *val;
+	size_t vlen;
+	int quoted, f;
+	uint64_t v;
+	struct pkt p;
+
+	if (!next_token(&s, &key, &val, &vlen, &quoted))
+		return;
+	if (val != NULL)
+		die("statement expected, found \"%s=\"", key);
+
+	if (strcmp(key, "packet") == 0) {
+		if (!g->started) {
+			out_open(&g->o, g->outpath);
+			out_header(&g->o);
+			g->started = 1;
+		}
+		p = g->defaults;
+		while (next_token(&s, &key, &val, &vlen, &quoted))
+			set_field(&p, key, val, vlen, quoted);
+		emit_packet(&g->o, &p, &g->sec, &g->usec);
+		free_pkt_bytes(&p, &g->defaults);
+		g->npackets++;
+		return;
+	}
+	if (strcmp(key, "set") == 0) {
+		while (next_token(&s, &key, &val, &vlen, &quoted)) {
+			if (strcmp(key, "ts") == 0)
+				die("ts cannot be a default");
+			set_field(&g->defaults, key, val, vlen, quoted);
+		}
+		return;
+	}
+	if (strcmp(key, "repeat") == 0) {
+		if (repeat_index >= 0 || g->in_repeat)
+			die("repeat blocks do not nest");
+		if (!next_token(&s, &key, &val, &vlen, &quoted) || val != NULL)
+			die("repeat: a count expected");
+		g->repeat_count = parse_number("repeat", key, 100000000);
+		if (next_token(&s, &key, &val, &vlen, &quoted))
+			die("repeat: one value expected");
+		g->in_repeat = 1;
+		return;
+	}
+	if (strcmp(key, "end") == 0)
+		die("end without repeat");
+	if (strcmp(key, "format") == 0 || strcmp(key, "linktype") == 0 ||
+	    strcmp(key, "snaplen") == 0) {
+		char *dir = key;
+
+		if (g->started)
+			die("\"%s\" must come before the first packet", dir);
+		if (!next_token(&s, &key, &val, &vlen, &quoted) || val != NULL)
+			die("%s: one value expected", dir);
+		if (strcmp(dir, "format") == 0) {
+			if (strcmp(key, "pcap") == 0)
+				g->o.format = FMT_PCAP;
+			else if (strcmp(key, "pcapng") == 0)
+				g->o.format = FMT_PCAPNG;
+			else
+				die("format: pcap or pcapng expected, "
+				    "found \"%s\"", key);
+		} else if (strcmp(dir, "linktype") == 0) {
+			if (!lookup(linktypes, key, &v))
+				v = parse_number("linktype", key, UINT16_MAX);
+			g->o.linktype = (uint32_t)v;
+		} else
+			g->o.snaplen = (uint32_t)parse_number("snaplen", key,
+			    UINT32_MAX);
+		if (next_token(&s, &key, &val, &vlen, &quoted))
+			die("%s: one value expected", dir);
+		return;
+	}
+	f = field_index(key);
+	if (f >= 0) {
+		/* "KEY VALUE": a default, like "set KEY=VALUE". */
+		char *k = key;
+
+		if (f == F_TS)
+			die("ts cannot be a default");
+		if (!next_token(&s, &key, &val, &vlen, &quoted) || val != NULL)
+			die("%s: one value expected", k);
+		set_field(&g->defaults, k, key, strlen(key), 0);
+		if (next_token(&s, &key, &val, &vlen, &quoted))
+			die("%s: one value expected", k);
+		return;
+	}
+	die("unknown statement \"%s\"", key);
+}
+
+/* Is logical line s the "end" of a repeat block? */
+static int
+is_end(const char *s)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	if (strncmp(s, "end", 3) != 0)
+		return 0;
+	s += 3;
+	while (*s == ' ' || *s == '\t')
+		s++;
+	return *s == '\0' || *s == '#';
+}
+
+/* Runs the repeat block just read, once per value of i. */
+static void
+run_repeat(struct gen *g)
+{
+	unsigned long long i;
+	char *copy = NULL;
+	size_t j, cap = 0, n;
+
+	for (i = 0; i < g->repeat_count; i++) {
+		repeat_index = (long long)i;
+		for (j = 0; j < g->nrep; j++) {
+			n = strlen(g->rep_lines[j]) + 1;
+			if (n > cap) {
+				free(copy);
+				cap = n;
+				copy = xmalloc(cap);
+			}
+			memcpy(copy, g->rep_lines[j], n);
+			lineno = g->rep_lineno[j];
+			statement(g, copy);
+		}
+	}
+	repeat_index = -1;
+	free(copy);
+	for (j = 0; j < g->nrep; j++)
+		free(g->rep_lines[j]);
+	g->nrep = 0;
+	g->in_repeat = 0;
+}
+
 static int
 generate_from_description(const char *path, const char *outpath)
 {
 	FILE *in;
-	struct out o;
-	struct pkt defaults, p;
-	char *line = NULL, *acc = NULL, *s, *key, *val;
-	size_t cap = 0, acclen = 0, vlen, n;
+	struct gen g;
+	char *line = NULL, *acc = NULL;
+	size_t cap = 0, acclen = 0, n;
 	ssize_t r;
 	unsigned long first_line = 0, cur = 0;
-	uint64_t sec = BASE_SEC, v;
-	uint32_t usec = 0;
-	int quoted, started = 0, f, npackets = 0;
 
 	input_name = path;
 	in = fopen(path, "r");
 	if (in == NULL)
 		die("%s: %s", path, strerror(errno));
-	memset(&o, 0, sizeof(o));
-	o.format = FMT_PCAP;
-	o.linktype = DLT_VSOCK_NUM;
-	o.snaplen = DEFAULT_SNAPLEN;
-	memset(&defaults, 0, sizeof(defaults));
+	memset(&g, 0, sizeof(g));
+	g.o.format = FMT_PCAP;
+	g.o.linktype = DLT_VSOCK_NUM;
+	g.o.snaplen = DEFAULT_SNAPLEN;
+	g.outpath = outpath;
+	g.sec = BASE_SEC;
 
 	while ((r = getline(&line, &cap, in)) != -1) {
 		cur++;
@@ -929,94 +1126,46 @@ generate_from_description(const char *path, const char *outpath)
 		}
 		lineno = first_line;
 		acclen = 0;
-		s = acc;
-		if (!next_token(&s, &key, &val, &vlen, &quoted))
-			continue;
-		if (val != NULL)
-			die("statement expected, found \"%s=\"", key);
-
-		if (strcmp(key, "packet") == 0) {
-			if (!started) {
-				out_open(&o, outpath);
-				out_header(&o);
-				started = 1;
+		if (g.in_repeat) {
+			if (is_end(acc)) {
+				run_repeat(&g);
+				continue;
 			}
-			p = defaults;
-			while (next_token(&s, &key, &val, &vlen, &quoted))
-				set_field(&p, key, val, vlen, quoted);
-			emit_packet(&o, &p, &sec, &usec);
-			free_pkt_bytes(&p, &defaults);
-			npackets++;
-			continue;
-		}
-		if (strcmp(key, "set") == 0) {
-			while (next_token(&s, &key, &val, &vlen, &quoted)) {
-				if (strcmp(key, "ts") == 0)
-					die("ts cannot be a default");
-				set_field(&defaults, key, val, vlen, quoted);
+			if (g.nrep == g.rep_cap) {
+				g.rep_cap = g.rep_cap ? g.rep_cap * 2 : 8;
+				g.rep_lines = realloc(g.rep_lines,
+				    g.rep_cap * sizeof(*g.rep_lines));
+				g.rep_lineno = realloc(g.rep_lineno,
+				    g.rep_cap * sizeof(*g.rep_lineno));
+				if (g.rep_lines == NULL || g.rep_lineno == NULL)
+					die("out of memory");
 			}
+			g.rep_lines[g.nrep] = xmalloc(strlen(acc) + 1);
+			strcpy(g.rep_lines[g.nrep], acc);
+			g.rep_lineno[g.nrep++] = first_line;
 			continue;
 		}
-		if (strcmp(key, "format") == 0 || strcmp(key, "linktype") == 0 ||
-		    strcmp(key, "snaplen") == 0) {
-			char *dir = key;
-
-			if (started)
-				die("\"%s\" must come before the first packet",
-				    dir);
-			if (!next_token(&s, &key, &val, &vlen, &quoted) ||
-			    val != NULL)
-				die("%s: one value expected", dir);
-			if (strcmp(dir, "format") == 0) {
-				if (strcmp(key, "pcap") == 0)
-					o.format = FMT_PCAP;
-				else if (strcmp(key, "pcapng") == 0)
-					o.format = FMT_PCAPNG;
-				else
-					die("format: pcap or pcapng expected, "
-					    "found \"%s\"", key);
-			} else if (strcmp(dir, "linktype") == 0) {
-				if (!lookup(linktypes, key, &v))
-					v = parse_number("linktype", key,
-					    UINT16_MAX);
-				o.linktype = (uint32_t)v;
-			} else
-				o.snaplen = (uint32_t)parse_number("snaplen",
-				    key, UINT32_MAX);
-			if (next_token(&s, &key, &val, &vlen, &quoted))
-				die("%s: one value expected", dir);
-			continue;
-		}
-		f = field_index(key);
-		if (f >= 0) {
-			/* "KEY VALUE": a default, like "set KEY=VALUE". */
-			char *k = key;
-
-			if (f == F_TS)
-				die("ts cannot be a default");
-			if (!next_token(&s, &key, &val, &vlen, &quoted) ||
-			    val != NULL)
-				die("%s: one value expected", k);
-			set_field(&defaults, k, key, strlen(key), 0);
-			if (next_token(&s, &key, &val, &vlen, &quoted))
-				die("%s: one value expected", k);
-			continue;
-		}
-		die("unknown statement \"%s\"", key);
+		statement(&g, acc);
 	}
 	if (acclen != 0) {
 		lineno = first_line;
 		die("continuation line at end of file");
+	}
+	if (g.in_repeat) {
+		lineno = cur;
+		die("repeat without end");
 	}
 	if (ferror(in))
 		die("%s: read error", path);
 	fclose(in);
 	free(line);
 	free(acc);
+	free(g.rep_lines);
+	free(g.rep_lineno);
 	lineno = 0;
-	if (npackets == 0)
+	if (g.npackets == 0)
 		die("%s: no packets", path);
-	out_close(&o);
+	out_close(&g.o);
 	return 0;
 }
 
@@ -1059,7 +1208,7 @@ rng_fill(unsigned char *p, size_t n)
 	}
 }
 
-#define NFLOWS		24
+#define NFLOWS		24	/* connections at once, by default */
 #define FRAG_MAX	65536
 
 enum fstate { FS_CLOSED, FS_REQUESTED, FS_OPEN, FS_SHUTDOWN };
@@ -1183,10 +1332,10 @@ oddify(unsigned char *buf, size_t *flen, uint32_t *caplen)
 
 static int
 generate_random(unsigned long long count, unsigned long long seed,
-    const char *outpath, int format, uint32_t snaplen)
+    const char *outpath, int format, uint32_t snaplen, uint32_t nflows)
 {
 	struct out o;
-	struct flow flows[NFLOWS];
+	struct flow *flows;
 	unsigned char *buf;
 	unsigned long long i;
 	uint64_t sec = BASE_SEC;
@@ -1199,17 +1348,18 @@ generate_random(unsigned long long count, unsigned long long seed,
 	if (rng_state == 0)
 		rng_state = 1;
 	buf = xmalloc(VSOCKMON_HDR_LEN + VIRTIO_HDR_LEN + FRAG_MAX);
+	flows = xmalloc(nflows * sizeof(*flows));
 	memset(&o, 0, sizeof(o));
 	o.format = format;
 	o.linktype = DLT_VSOCK_NUM;
 	o.snaplen = snaplen;
 	out_open(&o, outpath);
 	out_header(&o);
-	for (k = 0; k < NFLOWS; k++)
+	for (k = 0; k < (int)nflows; k++)
 		flow_reset(&flows[k], &next_port);
 
 	for (i = 0; i < count; i++) {
-		fl = &flows[rng_below(NFLOWS)];
+		fl = &flows[rng_below(nflows)];
 		switch (fl->state) {
 		case FS_CLOSED:
 			flen = random_packet(fl, 0, 1, 0, 0, buf);
@@ -1289,6 +1439,7 @@ generate_random(unsigned long long count, unsigned long long seed,
 	}
 	out_close(&o);
 	free(buf);
+	free(flows);
 	return 0;
 }
 
@@ -1297,8 +1448,8 @@ usage(void)
 {
 	fprintf(stderr,
 	    "usage: %s [-o out] description.txt\n"
-	    "       %s --random N --seed S [-s snaplen] [-F pcap|pcapng] "
-	    "[-o out]\n", progname, progname);
+	    "       %s --random N --seed S [--flows F] [-s snaplen] "
+	    "[-F pcap|pcapng] [-o out]\n", progname, progname);
 	exit(2);
 }
 
@@ -1308,7 +1459,7 @@ main(int argc, char **argv)
 	const char *outpath = NULL, *desc = NULL;
 	unsigned long long count = 0, seed = 0;
 	int random_mode = 0, format = FMT_PCAP, i;
-	uint32_t snaplen = DEFAULT_SNAPLEN;
+	uint32_t snaplen = DEFAULT_SNAPLEN, nflows = NFLOWS;
 
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -1321,6 +1472,12 @@ main(int argc, char **argv)
 			random_mode = 1;
 		} else if (strcmp(a, "--seed") == 0 && i + 1 < argc)
 			seed = parse_number("--seed", argv[++i], UINT64_MAX);
+		else if (strcmp(a, "--flows") == 0 && i + 1 < argc) {
+			nflows = (uint32_t)parse_number("--flows", argv[++i],
+			    10000000);
+			if (nflows == 0)
+				usage();
+		}
 		else if (strcmp(a, "-s") == 0 && i + 1 < argc) {
 			snaplen = (uint32_t)parse_number("-s", argv[++i],
 			    UINT32_MAX);
@@ -1346,7 +1503,8 @@ main(int argc, char **argv)
 	if (random_mode) {
 		if (desc != NULL)
 			usage();
-		return generate_random(count, seed, outpath, format, snaplen);
+		return generate_random(count, seed, outpath, format, snaplen,
+		    nflows);
 	}
 	if (desc == NULL)
 		usage();

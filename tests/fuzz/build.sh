@@ -8,7 +8,7 @@
 #	sh tests/fuzz/build.sh [OUTDIR] [libfuzzer|afl|replay|all] [HARNESS...]
 #
 # (default OUTDIR ./fuzz-out, default kind libfuzzer, default harnesses
-# fuzz-printer fuzz-readfile fuzz-filter).  From each of them:
+# fuzz-printer fuzz-readfile fuzz-conv fuzz-filter).  From each of them:
 #
 #	libfuzzer	OUTDIR/NAME		clang -fsanitize=fuzzer,address,undefined
 #	afl		OUTDIR/NAME.afl		afl-clang-fast, ASan+UBSan, with
@@ -16,8 +16,8 @@
 #	replay		OUTDIR/NAME.replay	clang, ASan+UBSan, with afl-driver.c:
 #						runs the files named on its command line
 #
-# Every build compiles print-vsock.c, vsockdump-sll.c and
-# netdissect-stubs/*.c with the harness, so all of them are sanitized
+# Every build compiles print-vsock.c, vsockdump-sll.c, vsock-conv.c,
+# vsockdump-analysis.c and netdissect-stubs/*.c with the harness, so all of them are sanitized
 # and (for libFuzzer and AFL++) instrumented for coverage; libpcap is
 # the system's (uninstrumented).
 #
@@ -35,7 +35,7 @@ srcdir=$(cd "$(dirname "$0")/../.." && pwd) || exit 2
 out=${1:-fuzz-out}
 kind=${2:-libfuzzer}
 [ $# -gt 2 ] && shift 2 || set --
-harnesses=${*:-fuzz-printer fuzz-readfile fuzz-filter}
+harnesses=${*:-fuzz-printer fuzz-readfile fuzz-conv fuzz-filter}
 cache=${FUZZ_LIBPCAP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/vsockdump-fuzz}
 CC=${CC:-clang}
 AFL_CC=${AFL_CC:-afl-clang-fast}
@@ -43,9 +43,10 @@ AFL_CC=${AFL_CC:-afl-clang-fast}
 mkdir -p "$out" || exit 2
 
 cflags="-g -O1 -fno-omit-frame-pointer -Wall -Wextra -DHAVE_NET_IF_H=1
-	-I$srcdir/netdissect-stubs -I$srcdir/tests/fuzz $EXTRA_CFLAGS"
+	-I$srcdir -I$srcdir/netdissect-stubs -I$srcdir/tests/fuzz $EXTRA_CFLAGS"
 san="-fsanitize=address,undefined -fno-sanitize-recover=all"
 srcs="$srcdir/print-vsock.c $srcdir/vsockdump-sll.c
+	$srcdir/vsock-conv.c $srcdir/vsockdump-analysis.c
 	$srcdir/netdissect-stubs/util-print.c
 	$srcdir/netdissect-stubs/print-ascii.c
 	$srcdir/netdissect-stubs/print.c"

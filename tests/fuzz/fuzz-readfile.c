@@ -42,9 +42,12 @@
  *	with pretty_print_packet().
  *
  * Each file is read twice: once at -n -e -vv -X with microsecond time
- * stamps and -tttt, once at -A with nanosecond time stamps and -ttt, so
- * that one input covers the decoder, both dumps and the time-stamp code.
- * Output goes through ndo_printf into a buffer that is thrown away.
+ * stamps and -tttt, once at -A with nanosecond time stamps and -ttt and
+ * the connection analysis (--notes -z conv,vsock,json -z expert: in
+ * handle_packet(), analysis_packet() before the printer), so that one
+ * input covers the decoder, both dumps, the time-stamp code and the
+ * analysis.  Output goes through ndo_printf into a buffer that is thrown
+ * away; the analysis's summaries to /dev/null.
  */
 
 #include "netdissect-stdinc.h"
@@ -56,16 +59,17 @@
 #include <pcap/pcap.h>
 
 #include "netdissect.h"
+#include "vsockdump-analysis.h"
 
 #include "fuzz-common.h"
 
 struct pass {
-	int vflag, eflag, Xflag, Aflag, tflag, precision;
+	int vflag, eflag, Xflag, Aflag, tflag, precision, analysis;
 };
 
 static const struct pass passes[] = {
-	{ 2, 1, 1, 0, 4, PCAP_TSTAMP_PRECISION_MICRO },
-	{ 0, 0, 0, 1, 3, PCAP_TSTAMP_PRECISION_NANO },
+	{ 2, 1, 1, 0, 4, PCAP_TSTAMP_PRECISION_MICRO, 0 },
+	{ 0, 0, 0, 1, 3, PCAP_TSTAMP_PRECISION_NANO, 1 },
 };
 
 struct run {
@@ -83,6 +87,7 @@ handle_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *sp)
 	r->count++;
 	if (r->pdd != NULL)
 		pcap_dump((u_char *)r->pdd, h, sp);
+	analysis_packet(h, sp, r->count);
 	pretty_print_packet(r->ndo, h, sp, r->count);
 }
 
@@ -135,6 +140,14 @@ read_once(const uint8_t *data, size_t size, const struct pass *p)
 		pcap_close(pd);
 		return;
 	}
+	if (p->analysis) {
+		analysis_opt_notes();
+		(void)analysis_opt_z("conv,vsock,json");
+		(void)analysis_opt_z("expert");
+		if (analysis_begin(ndo, pcap_datalink(pd),
+		    p->precision == PCAP_TSTAMP_PRECISION_NANO, 0, 0, 0) < 0)
+			abort();	/* the printer accepted the link type */
+	}
 	if (pcap_compile(pd, &fcode, "", 1, 0) < 0 ||
 	    pcap_setfilter(pd, &fcode) < 0)
 		abort();
@@ -144,6 +157,7 @@ read_once(const uint8_t *data, size_t size, const struct pass *p)
 	r.ndo = ndo;
 	r.pdd = pcap_dump_open(pd, "/dev/null");
 	(void)pcap_loop(pd, -1, handle_packet, (u_char *)&r);
+	analysis_end();
 	if (r.pdd != NULL)
 		pcap_dump_close(r.pdd);
 	pcap_close(pd);
@@ -154,8 +168,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	static int quiet;
 	size_t i;
 
+	if (!quiet) {
+		/* The analysis prints its summaries on the standard output. */
+		if (freopen("/dev/null", "w", stdout) == NULL)
+			abort();
+		quiet = 1;
+	}
 	for (i = 0; i < sizeof(passes) / sizeof(passes[0]); i++)
 		read_once(data, size, &passes[i]);
 	return 0;

@@ -38,6 +38,12 @@
  *		one input for fuzz-readfile.c per file: the file itself if
  *		it is at most MAXFILE bytes, otherwise a pcap of its first
  *		MAXPKTS packets cut at MAXCAP bytes each.
+ *	mkcorpus conv OUTDIR FILE...
+ *		two inputs for fuzz-conv.c per file, its first MAXCONV
+ *		packets as raw records (captured bytes cut at 255), one for
+ *		the tracker alone and one through the analysis; and, once,
+ *		conv-scenario-*: structured records of a connection that
+ *		fills its window, stalls, asks for credit and closes.
  *
  * Inputs are named after the capture file and the packet number.
  */
@@ -54,6 +60,7 @@
 #define MAXPKTS	32
 #define MAXCAP	512
 #define MAXFILE	(16 * 1024)
+#define MAXCONV	64
 
 /* Option byte A (verbosity, -e, -n, -#) and B (dump, -t) pairs. */
 static const uint8_t option_sets[][2] = {
@@ -149,6 +156,108 @@ printer_inputs(const char *outdir, const char *file)
 	return 0;
 }
 
+/* fuzz-conv.c inputs of a capture file: raw records. */
+static int
+conv_inputs(const char *outdir, const char *file)
+{
+	char ebuf[PCAP_ERRBUF_SIZE], path[4096], *base, *copy;
+	struct pcap_pkthdr *h;
+	const u_char *data;
+	uint8_t *buf, cfg[2];
+	size_t len = 0;
+	unsigned cap, extra;
+	pcap_t *pd;
+	int n = 0, link, k;
+
+	pd = pcap_open_offline(file, ebuf);
+	if (pd == NULL) {
+		fprintf(stderr, "mkcorpus: %s\n", ebuf);
+		return -1;
+	}
+	link = link_code(pcap_datalink(pd));
+	buf = malloc(MAXCONV * (4 + 255));
+	while (buf != NULL && n < MAXCONV && pcap_next_ex(pd, &h, &data) == 1) {
+		cap = h->caplen < 255 ? h->caplen : 255;
+		extra = h->len - cap > 0xffff ? 0xffff : h->len - cap;
+		buf[len] = 0x80;
+		buf[len + 1] = (uint8_t)cap;
+		put_le16(buf + len + 2, extra);
+		memcpy(buf + len + 4, data, cap);
+		len += 4 + cap;
+		n++;
+	}
+	pcap_close(pd);
+	copy = strdup(file);
+	base = basename(copy);
+	for (k = 0; k < 2 && buf != NULL; k++) {
+		/* tracker alone / analysis; a 100 ms threshold */
+		cfg[0] = (uint8_t)(link | (k ? 0x40 : 0));
+		cfg[1] = 99;
+		(void)snprintf(path, sizeof(path), "%s/%s-%s", outdir, base,
+		    k ? "analysis" : "tracker");
+		if (write_file(path, cfg, 2, buf, len) < 0)
+			return -1;
+	}
+	free(copy);
+	free(buf);
+	return buf != NULL ? 0 : -1;
+}
+
+/* One structured record of fuzz-conv.c (see its layout). */
+static size_t
+rec(uint8_t *p, int pair, int side, int op, int type, int flags,
+    unsigned plen, unsigned buf_alloc, int fwdmode, uint32_t fwd,
+    int step)
+{
+	p[0] = (uint8_t)(pair | side << 3 | op << 4);
+	p[1] = (uint8_t)(type | flags << 2 | fwdmode << 6);
+	put_le16(p + 2, plen);
+	put_le16(p + 4, buf_alloc / 4);
+	put_le32(p + 6, fwd);
+	p[10] = (uint8_t)step;
+	return 11;
+}
+
+/*
+ * A STREAM connection with a 4096-byte buffer that fills its window and
+ * stalls past the threshold, a credit request and its answer, and a
+ * SEQPACKET one beside it; under four configurations.
+ */
+static int
+conv_scenarios(const char *outdir)
+{
+	static const uint8_t cfgs[4][2] = {
+		{ 0x00, 99 }, { 0x40, 99 }, { 0x06, 9 }, { 0x81, 0 }
+	};
+	uint8_t buf[512];
+	char path[4096];
+	size_t n = 2;
+	int k;
+
+	n += rec(buf + n, 0, 0, 1, 0, 0, 0, 65536, 0, 0, 1);	/* REQUEST */
+	n += rec(buf + n, 0, 1, 2, 0, 0, 0, 4096, 0, 0, 1);	/* RESPONSE */
+	n += rec(buf + n, 1, 0, 1, 1, 0, 0, 65536, 0, 0, 1);	/* SEQPACKET */
+	n += rec(buf + n, 1, 1, 2, 1, 0, 0, 65536, 0, 0, 1);
+	n += rec(buf + n, 0, 0, 5, 0, 0, 4096, 65536, 0, 0, 2);	/* full */
+	n += rec(buf + n, 1, 0, 5, 1, 0, 3000, 65536, 0, 0, 2);
+	n += rec(buf + n, 1, 0, 5, 1, 1, 1000, 65536, 0, 0, 2);	/* EOM */
+	n += rec(buf + n, 0, 0, 7, 0, 0, 0, 65536, 0, 0, 255);	/* CREDIT_REQUEST */
+	n += rec(buf + n, 0, 1, 6, 0, 0, 0, 4096, 3, 0, 255);	/* CREDIT_UPDATE */
+	n += rec(buf + n, 1, 1, 6, 1, 0, 0, 65536, 3, 0, 30);
+	n += rec(buf + n, 0, 0, 4, 0, 3, 0, 65536, 0, 0, 3);	/* SHUTDOWN */
+	n += rec(buf + n, 0, 1, 3, 0, 0, 0, 4096, 0, 0, 3);	/* RST */
+	n += rec(buf + n, 1, 0, 3, 1, 0, 0, 65536, 0, 0, 3);
+	for (k = 0; k < 4; k++) {
+		buf[0] = cfgs[k][0];
+		buf[1] = cfgs[k][1];
+		(void)snprintf(path, sizeof(path), "%s/conv-scenario-%d",
+		    outdir, k + 1);
+		if (write_file(path, buf, n, NULL, 0) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int
 readfile_input(const char *outdir, const char *file)
 {
@@ -214,14 +323,19 @@ main(int argc, char **argv)
 	int i, status = 0;
 
 	if (argc < 4 || (strcmp(argv[1], "printer") != 0 &&
-	    strcmp(argv[1], "readfile") != 0)) {
-		fprintf(stderr, "usage: mkcorpus printer|readfile OUTDIR "
+	    strcmp(argv[1], "readfile") != 0 && strcmp(argv[1], "conv") != 0)) {
+		fprintf(stderr, "usage: mkcorpus printer|readfile|conv OUTDIR "
 		    "FILE...\n");
 		return 2;
 	}
+	if (argv[1][0] == 'c' && conv_scenarios(argv[2]) < 0)
+		status = 1;
 	for (i = 3; i < argc; i++) {
 		if (argv[1][0] == 'p') {
 			if (printer_inputs(argv[2], argv[i]) < 0)
+				status = 1;
+		} else if (argv[1][0] == 'c') {
+			if (conv_inputs(argv[2], argv[i]) < 0)
 				status = 1;
 		} else if (readfile_input(argv[2], argv[i]) < 0)
 			status = 1;

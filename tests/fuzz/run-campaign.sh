@@ -20,7 +20,7 @@
 # and CAMPAIGN_DIR/afl-NAME/*/crashes, hangs (AFL++).
 #
 # Usage:	sh tests/fuzz/run-campaign.sh [HARNESS...]
-#		(default: fuzz-printer fuzz-readfile fuzz-filter)
+#		(default: fuzz-printer fuzz-readfile fuzz-conv fuzz-filter)
 # Environment:
 #	CAMPAIGN_DIR	corpora, builds, logs (default ./fuzz-campaign)
 #	WORKERS		parallel libFuzzer processes (default 1)
@@ -42,7 +42,7 @@ WORKERS=${WORKERS:-1}
 PRINTER_SECONDS=${PRINTER_SECONDS:-3600}
 SECONDS_EACH=${SECONDS_EACH:-1800}
 AFL_SECONDS=${AFL_SECONDS:-0}
-harnesses=${*:-fuzz-printer fuzz-readfile fuzz-filter}
+harnesses=${*:-fuzz-printer fuzz-readfile fuzz-conv fuzz-filter}
 
 mkdir -p "$CAMPAIGN_DIR/bin" "$CAMPAIGN_DIR/artifacts" || exit 2
 CAMPAIGN_DIR=$(cd "$CAMPAIGN_DIR" && pwd)
@@ -76,6 +76,7 @@ for h in $harnesses; do
 		maxlen=2048
 		dict=-dict=$fuzzdir/filter.dict
 	fi
+	[ "$h" = fuzz-conv ] && maxlen=8192
 	mkdir -p "$corpus"
 	rm -rf "$jobdir"
 	mkdir -p "$jobdir"

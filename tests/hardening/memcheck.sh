@@ -7,9 +7,12 @@
 # tests/captures/*.txt built by tools/vsockgen, and the two real
 # captures) with every option set tests/TESTLIST uses, run as TESTrun
 # runs them (TZ=GMT0 vsockdump -# -n -r CAPTURE OPTIONS); then, for each
-# capture, "-w FILE" (checked by reading FILE back) and "-r -" from the
-# standard input.  Each run must exit 0 with no memcheck error and no
-# byte definitely or indirectly lost.
+# capture, "-w FILE" (checked by reading FILE back), "-r -" from the
+# standard input, and the whole connection analysis (--notes and every
+# -z summary); then every case of tests/TESTLIST-vsockdump as listed.
+# The analysis captures (conv-*) run with their own cases and the
+# analysis set only.  Each run must exit 0 with no memcheck error and
+# no byte definitely or indirectly lost.
 #
 # vsockdump is built here with gcc -O1 -g (valgrind 3.19 cannot read the
 # DWARF 5 that clang 14 writes), unless VSOCKDUMP names a program.
@@ -85,9 +88,19 @@ run() {
 	return 1
 }
 
+analysis="--notes -z conv,vsock -z conv,vsock,json -z expert
+	-z follow,vsock,hex,0 -z follow,vsock,raw,1"
 for cap in "$WORKDIR"/caps/*; do
 	c=$(basename "$cap")
 	before=$fail
+	# shellcheck disable=SC2086
+	run "$c (analysis)" "$VSOCKDUMP" -# -n -r "$cap" $analysis </dev/null
+	case $c in
+	conv-*)
+		[ $fail -eq $before ] && echo "PASS: $c (analysis)"
+		continue
+		;;
+	esac
 	while read -r opts; do
 		[ "$opts" = - ] && opts=
 		# shellcheck disable=SC2086
@@ -100,7 +113,38 @@ for cap in "$WORKDIR"/caps/*; do
 	run "$c -w --print -v" "$VSOCKDUMP" -n -v --print -r "$cap" \
 	    -w "$WORKDIR/w2.pcap" </dev/null
 	run "$c -r -" "$VSOCKDUMP" -n -vv -r - <"$cap"
-	[ $fail -eq $before ] && echo "PASS: $c ($(wc -l <"$WORKDIR/optsets") option sets, -w, -w --print, -r -)"
+	[ $fail -eq $before ] && echo "PASS: $c ($(wc -l <"$WORKDIR/optsets") option sets, -w, -w --print, -r -, analysis)"
 done
+
+# The cases of TESTLIST-vsockdump, each with its own options.
+before=$fail
+ncases=0
+while read -r name input output opts; do
+	case $name in ''|'#'*) continue ;; esac
+	case $input in
+	*.txt) cap=$WORKDIR/caps/${input%.txt}.cap ;;
+	*) cap=$WORKDIR/caps/$input ;;
+	esac
+	ncases=$((ncases + 1))
+	# An option refused on purpose exits 1: memcheck still must be clean.
+	case $output in
+	*-bad.out)
+		# shellcheck disable=SC2086
+		$vg --log-file="$WORKDIR/logs/$name.log" "$VSOCKDUMP" -# -n \
+		    -r "$cap" $opts >/dev/null 2>&1 </dev/null
+		if [ $? -eq 1 ] && [ ! -s "$WORKDIR/logs/$name.log" ]; then
+			pass=$((pass + 1))
+		else
+			fail=$((fail + 1))
+			echo "FAIL: $name (memcheck log $WORKDIR/logs/$name.log)"
+		fi
+		;;
+	*)
+		# shellcheck disable=SC2086
+		run "$name" "$VSOCKDUMP" -# -n -r "$cap" $opts </dev/null
+		;;
+	esac
+done <"$srcdir/tests/TESTLIST-vsockdump"
+[ $fail -eq $before ] && echo "PASS: TESTLIST-vsockdump ($ncases cases)"
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -26,6 +26,7 @@
 # With LIVE_HOST_VSOCKDUMP and tshark: both agree with vsock-pcap-flows
 # on every packet, and vsockdump's -v decoding of each phase 1 pcap is
 # the same in the VM as on the host.
+# Phase A (analysis.*): check-analysis.sh.
 # Per burst capture (burst-NAME.pcap): the same counts, the data when
 # nothing was dropped, and an "info" line of figures.
 # Once: the generator's log is clean and self-consistent.
@@ -217,6 +218,11 @@ fi
 # The fault stage's own checks (scenarios/faults.sh).
 if [ -f "$res/faults.txt" ]; then
 	sub_check check-faults.sh
+fi
+
+# Phase A, the connection analysis (scenarios/capture.sh).
+if [ -f "$res/analysis.log" ]; then
+	sub_check check-analysis.sh
 fi
 
 echo "$total_pass passed, $total_fail failed"

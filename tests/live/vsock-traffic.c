@@ -54,6 +54,29 @@
  *	error what=TEXT errno=NAME
  *	done status=0|1
  *
+ * Mode "analysis" (the connection analysis's live test) runs its
+ * connections at the same time instead: ANA_STREAMS STREAM and ANA_SEQS
+ * SEQPACKET connections, each exchanging ANA_ROUNDS messages both ways
+ * (each side sends, then receives the other's; a few milliseconds
+ * apart, so that the connections interleave), closed by the client; a
+ * refused connect; and a stalled one: a server whose listening socket
+ * has a small SO_VM_SOCKETS_BUFFER_SIZE (-b, default 4096) accepts, then
+ * reads nothing for -P seconds (default 2) while the client sends
+ * -B bytes (default 32768) without blocking, waiting in poll() when it
+ * has no credit.  Its own lines (times are CLOCK_REALTIME seconds, the
+ * clock of the capture's time stamps):
+ *
+ *	send type=T conn=N src=CID.PORT dst=CID.PORT bytes=B fnv=H count=C
+ *	    (the totals of one side; count: send() calls)
+ *	recv type=T conn=N src=CID.PORT dst=CID.PORT bytes=B fnv=H
+ *	accept type=T conn=0 src=CID.PORT dst=CID.PORT
+ *	stall type=stream conn=N src=CID.PORT dst=CID.PORT buffer=B
+ *	    pause_start=T pause_end=T pause=S
+ *	stall-send type=stream conn=N src=CID.PORT dst=CID.PORT
+ *	    blocked_at=T unblocked_at=T
+ *
+ * (a server does not know the client's conn number: it logs conn=0).
+ *
  * src and dst of send and recv are those of the data on the wire (recv:
  * src is the peer).  fnv is the 32-bit FNV-1a hash of the bytes, in hex.
  * A zero-byte STREAM send puts nothing on the wire: it is logged with
@@ -66,6 +89,8 @@
 #include <linux/vm_sockets.h>
 
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -98,6 +123,20 @@ static unsigned long	 burstcount = 5000;
 static size_t		 burstsize = 64;
 static int		 bursttype = SOCK_STREAM;
 static int		 failed;
+
+/* Mode "analysis". */
+#define ANA_STREAMS	3
+#define ANA_SEQS	2
+#define ANA_ROUNDS	6
+static const size_t	 ana_client_sizes[ANA_ROUNDS] = {
+	100, 3000, 20000, 60000, 1, 4096
+};
+static const size_t	 ana_server_sizes[ANA_ROUNDS] = {
+	4096, 1, 60000, 20000, 3000, 100
+};
+static double		 stall_pause = 2.0;
+static unsigned long	 stall_buffer = 4096;
+static size_t		 stall_bytes = 32768;
 
 static unsigned char	 txbuf[MAXMSG + 1];
 static unsigned char	 rxbuf[MAXMSG + 1];
@@ -650,6 +689,329 @@ parse_sizes(const char *s)
 	return (nsizes > 0 ? 0 : -1);
 }
 
+/* CLOCK_REALTIME, the clock of the capture's time stamps. */
+static double
+realtime(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ((double)ts.tv_sec + (double)ts.tv_nsec / 1e9);
+}
+
+static void
+fnv_update(uint32_t *h, const unsigned char *p, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		*h ^= p[i];
+		*h *= 16777619u;
+	}
+}
+
+/* A side's totals, both ways. */
+struct tally {
+	unsigned long long sent, rcvd;
+	uint32_t	 sfnv, rfnv;
+	unsigned long	 sends;
+};
+
+/*
+ * One side of an analysis connection: ANA_ROUNDS times, send our
+ * message, then receive the peer's.  The client's last SEQPACKET
+ * message ends a record (MSG_EOR).
+ */
+static int
+ana_exchange(int fd, int type, int client, unsigned int seed,
+    struct tally *t)
+{
+	const size_t *out = client ? ana_client_sizes : ana_server_sizes;
+	const size_t *in = client ? ana_server_sizes : ana_client_sizes;
+	ssize_t n;
+	int r, flags;
+
+	t->sfnv = t->rfnv = 2166136261u;
+	for (r = 0; r < ANA_ROUNDS; r++) {
+		fill(txbuf, out[r], seed * 16 + (unsigned int)r);
+		flags = MSG_NOSIGNAL;
+		if (client && type == SOCK_SEQPACKET && r == ANA_ROUNDS - 1)
+			flags |= MSG_EOR;
+		if (type == SOCK_SEQPACKET)
+			n = send(fd, txbuf, out[r], flags);
+		else
+			n = send_msg(fd, type, txbuf, out[r]);
+		if (n != (ssize_t)out[r]) {
+			fail("ana-send", errno);
+			return (-1);
+		}
+		fnv_update(&t->sfnv, txbuf, out[r]);
+		t->sent += out[r];
+		t->sends++;
+		n = recv_msg(fd, type, rxbuf, in[r]);
+		if (n != (ssize_t)in[r]) {
+			fail("ana-recv", n == -1 ? errno : EMSGSIZE);
+			return (-1);
+		}
+		fnv_update(&t->rfnv, rxbuf, in[r]);
+		t->rcvd += in[r];
+		usleep((useconds_t)(1000 + (seed * 7 + r * 13) % 4000));
+	}
+	return (0);
+}
+
+static void
+ana_log(const char *t, unsigned int conn, const char *me, const char *peer,
+    const struct tally *ty)
+{
+	logline("send type=%s conn=%u src=%s dst=%s bytes=%llu fnv=%08x "
+	    "count=%lu", t, conn, me, peer, ty->sent, ty->sfnv, ty->sends);
+	logline("recv type=%s conn=%u src=%s dst=%s bytes=%llu fnv=%08x", t,
+	    conn, peer, me, ty->rcvd, ty->rfnv);
+}
+
+/* Serves n analysis connections on lfd at once, one process each. */
+static void
+ana_serve(int lfd, int type, int n)
+{
+	struct sockaddr_vm peer;
+	socklen_t plen;
+	struct tally ty;
+	char me[32], them[32];
+	pid_t pid;
+	int i, fd, st;
+
+	for (i = 0; i < n; i++) {
+		plen = sizeof(peer);
+		if ((fd = accept(lfd, (struct sockaddr *)&peer, &plen)) == -1) {
+			fail("accept", errno);
+			break;
+		}
+		if ((pid = fork()) == -1) {
+			fail("fork", errno);
+			close(fd);
+			continue;
+		}
+		if (pid != 0) {
+			close(fd);
+			continue;
+		}
+		close(lfd);
+		set_timeout(fd);
+		snprintf(me, sizeof(me), "%u.%u", cid, localport(fd));
+		snprintf(them, sizeof(them), "%u.%u", peer.svm_cid,
+		    peer.svm_port);
+		logline("accept type=%s conn=0 src=%s dst=%s", typename(type),
+		    them, me);
+		memset(&ty, 0, sizeof(ty));
+		if (ana_exchange(fd, type, 0, peer.svm_port, &ty) == 0)
+			ana_log(typename(type), 0, me, them, &ty);
+		drain_eof(fd);
+		close(fd);
+		logline("close type=%s conn=0 src=%s dst=%s", typename(type),
+		    me, them);
+		_exit(failed);
+	}
+	while (wait(&st) > 0)
+		if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+			failed = 1;
+}
+
+static void
+ana_client(int type, unsigned int port, unsigned int conn)
+{
+	struct tally ty;
+	char me[32], them[32];
+	unsigned int lport;
+	int fd;
+
+	if ((fd = dial(type, port, &lport)) == -1) {
+		fail("connect", errno);
+		return;
+	}
+	snprintf(me, sizeof(me), "%u.%u", cid, lport);
+	snprintf(them, sizeof(them), "%u.%u", cid, port);
+	logline("connect type=%s conn=%u src=%s dst=%s echo=0", typename(type),
+	    conn, me, them);
+	memset(&ty, 0, sizeof(ty));
+	if (ana_exchange(fd, type, 1, lport, &ty) == 0)
+		ana_log(typename(type), conn, me, them, &ty);
+	close(fd);
+	logline("close type=%s conn=%u src=%s dst=%s", typename(type), conn, me,
+	    them);
+}
+
+/* The stalled server: accept, read nothing for stall_pause s, drain. */
+static void
+stall_serve(int lfd)
+{
+	struct sockaddr_vm peer;
+	socklen_t plen = sizeof(peer);
+	struct tally ty;
+	struct timespec ts;
+	double t0, t1;
+	ssize_t n;
+	int fd;
+
+	if ((fd = accept(lfd, (struct sockaddr *)&peer, &plen)) == -1) {
+		fail("accept", errno);
+		return;
+	}
+	t0 = realtime();
+	logline("accept type=stream conn=0 src=%u.%u dst=%u.%u", peer.svm_cid,
+	    peer.svm_port, cid, localport(fd));
+	ts.tv_sec = (time_t)stall_pause;
+	ts.tv_nsec = (long)((stall_pause - (double)ts.tv_sec) * 1e9);
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		continue;
+	t1 = realtime();
+	logline("stall type=stream conn=0 src=%u.%u dst=%u.%u buffer=%lu "
+	    "pause_start=%.6f pause_end=%.6f pause=%.6f", peer.svm_cid,
+	    peer.svm_port, cid, localport(fd), stall_buffer, t0, t1, t1 - t0);
+	set_timeout(fd);
+	memset(&ty, 0, sizeof(ty));
+	ty.rfnv = 2166136261u;
+	while ((n = recv(fd, rxbuf, sizeof(rxbuf), 0)) != 0) {
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			fail("stall-recv", errno);
+			break;
+		}
+		fnv_update(&ty.rfnv, rxbuf, (size_t)n);
+		ty.rcvd += (unsigned long long)n;
+	}
+	logline("recv type=stream conn=0 src=%u.%u dst=%u.%u bytes=%llu "
+	    "fnv=%08x", peer.svm_cid, peer.svm_port, cid, localport(fd),
+	    ty.rcvd, ty.rfnv);
+	close(fd);
+}
+
+/* The stalled client: sends stall_bytes without blocking, in poll(). */
+static void
+stall_client(unsigned int port, unsigned int conn)
+{
+	struct pollfd pfd;
+	unsigned int lport;
+	uint32_t h = 2166136261u;
+	double tb = 0, tu = 0;
+	size_t done = 0, chunk;
+	unsigned long sends = 0;
+	ssize_t n;
+	int fd;
+
+	if ((fd = dial(SOCK_STREAM, port, &lport)) == -1) {
+		fail("connect", errno);
+		return;
+	}
+	logline("connect type=stream conn=%u src=%u.%u dst=%u.%u echo=0", conn,
+	    cid, lport, cid, port);
+	fill(txbuf, stall_bytes, conn);
+	(void)fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+	while (done < stall_bytes) {
+		chunk = stall_bytes - done < 8192 ? stall_bytes - done : 8192;
+		n = send(fd, txbuf + done, chunk, MSG_NOSIGNAL);
+		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			if (tb == 0)
+				tb = realtime();
+			pfd.fd = fd;
+			pfd.events = POLLOUT;
+			if (poll(&pfd, 1, RCVTIMEO_SEC * 1000) != 1) {
+				fail("stall-poll", errno);
+				break;
+			}
+			if (tu == 0)
+				tu = realtime();
+			continue;
+		}
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			fail("stall-send", errno);
+			break;
+		}
+		fnv_update(&h, txbuf + done, (size_t)n);
+		done += (size_t)n;
+		sends++;
+	}
+	logline("stall-send type=stream conn=%u src=%u.%u dst=%u.%u "
+	    "blocked_at=%.6f unblocked_at=%.6f", conn, cid, lport, cid, port,
+	    tb, tu);
+	logline("send type=stream conn=%u src=%u.%u dst=%u.%u bytes=%zu "
+	    "fnv=%08x count=%lu", conn, cid, lport, cid, port, done, h, sends);
+	(void)fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	close(fd);
+	logline("close type=stream conn=%u src=%u.%u dst=%u.%u", conn, cid,
+	    lport, cid, port);
+}
+
+/* Runs call in a child that exits with the failure status; its pid
+   goes to pids[np++]. */
+#define CHILD(call) do {						\
+	pid_t child_ = fork();						\
+									\
+	if (child_ == 0) {						\
+		call;							\
+		_exit(failed);						\
+	}								\
+	if (child_ == -1)						\
+		fail("fork", errno);					\
+	pids[np++] = child_;						\
+} while (0)
+
+static void
+analysis(void)
+{
+	unsigned long long bs = stall_buffer;
+	pid_t pids[3 + ANA_STREAMS + ANA_SEQS];
+	int lfd[3], np = 0, i, st;
+	unsigned int conn = 1;
+
+	lfd[0] = listen_on(SOCK_STREAM, baseport + 10);
+	lfd[1] = listen_on(SOCK_SEQPACKET, baseport + 11);
+	if ((lfd[2] = socket(AF_VSOCK, SOCK_STREAM, 0)) != -1) {
+		struct sockaddr_vm svm;
+
+		/* Inherited by the accepted socket: its buf_alloc. */
+		if (setsockopt(lfd[2], AF_VSOCK, SO_VM_SOCKETS_BUFFER_SIZE,
+		    &bs, sizeof(bs)) == -1)
+			fail("buffer-size", errno);
+		vmaddr(&svm, VMADDR_CID_ANY, baseport + 12);
+		if (bind(lfd[2], (struct sockaddr *)&svm, sizeof(svm)) == -1 ||
+		    listen(lfd[2], 4) == -1) {
+			fail("listen", errno);
+			close(lfd[2]);
+			lfd[2] = -1;
+		} else
+			logline("listen type=stream addr=%u.%u", cid,
+			    baseport + 12);
+	} else
+		fail("socket", errno);
+	if (lfd[0] == -1 || lfd[1] == -1 || lfd[2] == -1)
+		return;
+	CHILD(ana_serve(lfd[0], SOCK_STREAM, ANA_STREAMS));
+	CHILD(ana_serve(lfd[1], SOCK_SEQPACKET, ANA_SEQS));
+	CHILD(stall_serve(lfd[2]));
+	for (i = 0; i < 3; i++)
+		close(lfd[i]);
+	/* The stall first, so that the others run while it lasts. */
+	CHILD(stall_client(baseport + 12, conn));
+	conn++;
+	for (i = 0; i < ANA_STREAMS; i++, conn++)
+		CHILD(ana_client(SOCK_STREAM, baseport + 10,
+		    conn));
+	for (i = 0; i < ANA_SEQS; i++, conn++)
+		CHILD(ana_client(SOCK_SEQPACKET, baseport + 11,
+		    conn));
+	refused(SOCK_STREAM, baseport + 99);
+	for (i = 0; i < np; i++)
+		if (pids[i] > 0 && (waitpid(pids[i], &st, 0) == -1 ||
+		    !WIFEXITED(st) || WEXITSTATUS(st) != 0)) {
+			logline("error what=analysis-process-failed errno=0");
+			failed = 1;
+		}
+}
+
 static void
 usage(void)
 {
@@ -657,10 +1019,13 @@ usage(void)
 	    "usage: vsock-traffic [-c cid] [-p baseport] [-z size,size,...]\n"
 	    "                     [-n burstcount] [-s burstsize]"
 	    " [-t stream|seqpacket]\n"
-	    "                     [mode ...]\n"
-	    "modes: stream seqpacket refused burst (default: all four)\n"
+	    "                     [-P pause] [-b buffer] [-B bytes]"
+	    " [mode ...]\n"
+	    "modes: stream seqpacket refused burst (default: all four),\n"
+	    "       analysis\n"
 	    "ports: stream baseport, seqpacket baseport+1, burst baseport+2,\n"
-	    "       refused baseport+99 (nothing listens there)\n");
+	    "       refused baseport+99 (nothing listens there); analysis:\n"
+	    "       baseport+10 (stream), +11 (seqpacket), +12 (stall)\n");
 	exit(2);
 }
 
@@ -669,12 +1034,13 @@ main(int argc, char *argv[])
 {
 	static struct plan plan[2 * NSIZES_MAX * 2];
 	int do_stream = 0, do_seq = 0, do_refused = 0, do_burst = 0;
+	int do_analysis = 0;
 	int nplan = 0, ti, si, e, c, syncfd, gaveup;
 	unsigned int conn = 1;
 	const int types[2] = { SOCK_STREAM, SOCK_SEQPACKET };
 	pid_t pid;
 
-	while ((c = getopt(argc, argv, "c:p:z:n:s:t:h")) != -1) {
+	while ((c = getopt(argc, argv, "c:p:z:n:s:t:P:b:B:h")) != -1) {
 		switch (c) {
 		case 'c':
 			cid = (unsigned int)strtoul(optarg, NULL, 0);
@@ -692,6 +1058,19 @@ main(int argc, char *argv[])
 		case 's':
 			burstsize = strtoul(optarg, NULL, 0);
 			if (burstsize == 0 || burstsize > MAXMSG)
+				usage();
+			break;
+		case 'P':
+			stall_pause = strtod(optarg, NULL);
+			if (stall_pause <= 0 || stall_pause > 60)
+				usage();
+			break;
+		case 'b':
+			stall_buffer = strtoul(optarg, NULL, 0);
+			break;
+		case 'B':
+			stall_bytes = strtoul(optarg, NULL, 0);
+			if (stall_bytes == 0 || stall_bytes > MAXMSG)
 				usage();
 			break;
 		case 't':
@@ -719,6 +1098,8 @@ main(int argc, char *argv[])
 			do_refused = 1;
 		else if (strcmp(*argv, "burst") == 0)
 			do_burst = 1;
+		else if (strcmp(*argv, "analysis") == 0)
+			do_analysis = 1;
 		else
 			usage();
 	}
@@ -775,6 +1156,9 @@ main(int argc, char *argv[])
 		}
 		conn++;
 	}
+
+	if (do_analysis)
+		analysis();
 
 	logline("done status=%d", failed);
 	return (failed);

@@ -10,6 +10,12 @@
 # stopped with SIGINT as soon as the traffic ends.
 # Phase 2 (burst benchmark): for each capture program alone, the same
 # burst of small messages, captured into burst-NAME.pcap.
+# Phase A (connection analysis, between the two; LIVE_NO_ANALYSIS=1
+# skips it): vsockdump captures with --notes and -z conv,vsock,json
+# while vsock-traffic's "analysis" mode runs concurrent connections, a
+# refused connect and a receiver that stops reading for
+# LIVE_STALL_PAUSE seconds (default 2); stall threshold
+# LIVE_STALL_THRESHOLD (default 0.5).
 #
 # Capture programs, by name (those whose binary is in the initramfs):
 #	stock	tcpdump (Debian's, or whatever LIVE_TCPDUMP gave)
@@ -31,6 +37,10 @@
 #	burst-NAME.log, burst-NAME.traffic-rc	phase 2's generator
 #	burst-NAME.pcap, burst-NAME.stderr, burst-NAME.rc
 #	NAME.vm-decode.txt	vsockdump -t -n -v -r NAME.pcap, in the VM
+#	analysis.log, analysis.traffic-rc	phase A's generator
+#	analysis.pcap, analysis.stderr, analysis.rc	its capture
+#	analysis.live.txt	what vsockdump printed live: packets, notes,
+#				stall alerts, JSON lines at the end
 #	stats.txt	vsockmon0's packet counters at each step
 #	versions.txt	kernel and program versions
 #
@@ -169,6 +179,27 @@ if command -v vsockdump >/dev/null; then
 fi
 echo "phase 1: traffic status $(cat "$out/traffic.rc"), captures:" \
     "$LIVE_CAPTURES$dflt"
+
+# Phase A: the connection analysis of a live capture.
+if command -v vsockdump >/dev/null && [ "${LIVE_NO_ANALYSIS:-0}" != 1 ]; then
+	counters "analysis-start"
+	# -w with --print: the pcap for the host, and the live analysis.
+	vsockdump --immediate-mode -B 32768 -# -tt -n --notes \
+	    --stall-threshold "${LIVE_STALL_THRESHOLD:-0.5}" \
+	    -z conv,vsock,json -i "$iface" -w "$out/analysis.pcap" --print \
+	    >"$out/analysis.live.txt" 2>"$out/analysis.stderr" &
+	pid_analysis=$!
+	echo "kind=plain" >"$out/analysis.meta"
+	waitlisten analysis
+	vsock-traffic -p 6000 -P "${LIVE_STALL_PAUSE:-2}" analysis \
+	    >"$out/analysis.log" 2>>"$out/traffic.stderr"
+	echo $? >"$out/analysis.traffic-rc"
+	counters "analysis-stop"
+	stop analysis
+	counters "analysis-stopped"
+	echo "phase A: traffic status $(cat "$out/analysis.traffic-rc")," \
+	    "capture status $(cat "$out/analysis.rc")"
+fi
 
 # Phase 2.
 [ "${LIVE_NO_BURST:-0}" = 1 ] && exit 0
