@@ -36,17 +36,7 @@ cap f-dst kind=plain "vsock dst cid 3" tcpdump-patched -Z root -B 8192
 cap f-port kind=plain "vsock port 5001" vsockdump -B 8192
 # shellcheck disable=SC2086
 waitlisten $CAPS
-stats functional-start
-echo "traffic start at $(uptime_s)"
-part a client
-echo "part a done at $(uptime_s), status $(cat "$out/a.client.rc")"
-part b server
-echo "part b done at $(uptime_s), status $(cat "$out/b.server.rc")"
-settle
-stats functional-stop
-# shellcheck disable=SC2086
-stopcaps $CAPS
-stats functional-stopped
+functional client server
 
 i=0
 for c in ${LIVE_HG_BULK_CAPTURES-none stock patched}; do

@@ -54,7 +54,6 @@ cap f-port kind=plain "vsock port 6001" vsockdump $B
 FUNC_CAPS=$CAPS
 # shellcheck disable=SC2086
 waitlisten $CAPS
-stats functional-start
 
 # The nested guest.  Its first serial port is its console, the second
 # carries its results (see init), the third is the sync channel.
@@ -66,7 +65,7 @@ QEMU_MODULE_DIR=/opt/qemu/lib timeout -k 5 "${LIVE_HG_TIMEOUT:-900}" \
     qemu-system-x86_64 -L /opt/qemu/share \
     -accel tcg -cpu max -smp "${LIVE_HG_SMP:-1}" -m "${LIVE_HG_MEM:-256}" \
     -nodefaults -no-user-config -display none -no-reboot -monitor none \
-    -kernel /opt/guest/vmlinuz -initrd /opt/guest/initramfs.cpio.gz \
+    -kernel /opt/guest/kernel -initrd /opt/guest/initramfs.cpio.gz \
     -append "${LIVE_HG_APPEND:-console=ttyS0 quiet panic=-1 acpi=off mitigations=off cryptomgr.notests=1}" \
     -serial "file:$out/guest-console.log" -serial file:/tmp/guest-serial1.txt \
     -chardev "socket,id=sync,path=$SYNC,server=on,wait=off" \
@@ -92,15 +91,7 @@ while [ ! -S "$SYNC" ] && kill -0 "$qpid" 2>/dev/null && [ "$n" -lt 300 ]; do
 done
 echo "sync socket after $((n / 10)) s"
 
-part a server
-echo "part a done at $(uptime_s), status $(cat "$out/a.server.rc")"
-part b client
-echo "part b done at $(uptime_s), status $(cat "$out/b.client.rc")"
-settle
-stats functional-stop
-# shellcheck disable=SC2086
-stopcaps $CAPS
-stats functional-stopped
+functional server client
 
 i=0
 for c in ${LIVE_HG_BULK_CAPTURES-none stock patched}; do

@@ -89,6 +89,22 @@ part() {
 	echo $? >"$out/$1.$2.rc"
 }
 
+# functional ROLE_A ROLE_B: this side of parts a and b while its
+# captures run, then, once the device is quiet, the captures stop.
+functional() {
+	stats functional-start
+	echo "traffic start at $(uptime_s)"
+	part a "$1"
+	echo "part a done at $(uptime_s), status $(cat "$out/a.$1.rc")"
+	part b "$2"
+	echo "part b done at $(uptime_s), status $(cat "$out/b.$2.rc")"
+	settle
+	stats functional-stop
+	# shellcheck disable=SC2086
+	stopcaps $CAPS
+	stats functional-stopped
+}
+
 # bulk I CAP ROLE: this side of bulk run I (from 0), captured on the
 # host by CAP, logged as bulk-CAP.ROLE.log.
 bulk() {

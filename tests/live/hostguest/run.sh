@@ -69,13 +69,34 @@ ${CC:-cc} -O2 -Wall -Wextra -static -o "$LIVE_WORK/build/vsock-cat" \
     "$here/vsock-cat.c" || die "building vsock-cat failed"
 echo "hostguest: programs built in $(elapsed "$t0" "$(now)") s"
 
+# The guest's kernel: the same package's, uncompressed (vmlinux, booted
+# by QEMU through its PVH entry point): the bzImage's own xz
+# decompression takes a minute or more under nested TCG.
+# LIVE_HG_KERNEL=bzimage boots the bzImage instead.
+gkernel=$LIVE_VMLINUZ
+if [ "${LIVE_HG_KERNEL:-vmlinux}" = vmlinux ]; then
+	off=$(LC_ALL=C grep -obUaP '\xfd7zXZ\x00' "$LIVE_VMLINUZ" |
+	    head -n 1 | cut -d: -f1)
+	# xz stops at the end of its stream, with an error for what follows.
+	[ -n "$off" ] && tail -c +$((off + 1)) "$LIVE_VMLINUZ" |
+	    xz -dc >"$LIVE_WORK/vmlinux" 2>/dev/null
+	if [ "$(head -c 4 "$LIVE_WORK/vmlinux" 2>/dev/null | od -An -c |
+	    tr -d ' ')" = 177ELF ]; then
+		gkernel=$LIVE_WORK/vmlinux
+	else
+		echo "hostguest: no vmlinux in $LIVE_VMLINUZ (xz-utils?):" \
+		    "the guest boots the bzImage" >&2
+	fi
+fi
+
 # QEMU's own files for the nested guest: its TCG accelerator (a module
 # it loads at run time) and the firmware a -kernel boot of the pc
-# machine reads.
+# machine reads (pvh.bin for a vmlinux).
 qemu=$(command -v qemu-system-x86_64) || die "no qemu-system-x86_64"
 qfiles=
 for f in accel-tcg-x86_64.so=/opt/qemu/lib bios-256k.bin=/opt/qemu/share \
-    linuxboot_dma.bin=/opt/qemu/share kvmvapic.bin=/opt/qemu/share; do
+    linuxboot_dma.bin=/opt/qemu/share kvmvapic.bin=/opt/qemu/share \
+    pvh.bin=/opt/qemu/share; do
 	name=${f%%=*}
 	src=$(find /usr/lib/x86_64-linux-gnu/qemu /usr/share/qemu \
 	    /usr/share/seabios -name "$name" 2>/dev/null | head -n 1)
@@ -102,7 +123,7 @@ LIVE_KROOT=$LIVE_KROOT LIVE_KVER=$LIVE_KVER LIVE_TRAFFIC=$LIVE_TRAFFIC \
 LIVE_VSOCKDUMP=$LIVE_VSOCKDUMP_PATCHED \
 LIVE_TCPDUMP_PATCHED=$LIVE_TCPDUMP_PATCHED LIVE_STAGES=none LIVE_FAULTS=none \
 LIVE_EXTRA_BINS="$qemu $LIVE_WORK/build/vsock-cat" \
-LIVE_EXTRA_FILES="$here/lib.sh=/etc/live/hg-lib.sh $qfiles $LIVE_VMLINUZ=/opt/guest/vmlinuz $LIVE_WORK/guest.cpio.gz=/opt/guest/initramfs.cpio.gz" \
+LIVE_EXTRA_FILES="$here/lib.sh=/etc/live/hg-lib.sh $qfiles $gkernel=/opt/guest/kernel $LIVE_WORK/guest.cpio.gz=/opt/guest/initramfs.cpio.gz" \
 LIVE_MODULES="vsock vmw_vsock_virtio_transport_common vsock_loopback vhost_vsock vsockmon" \
 LIVE_SCENARIO=$here/host.sh LIVE_GUEST_TIMEOUT=$((${LIVE_HG_TIMEOUT:-900} + 120)) \
     sh "$live/mkinitramfs.sh" "$LIVE_WORK/host.cpio.gz" ||
