@@ -41,9 +41,9 @@ stats boot
 echo "vhost-vsock: $(ls -l /dev/vhost-vsock 2>&1)"
 # Buffers large enough for the whole traffic (the kernel's tap copies
 # up to 64 KiB with every 3732-byte piece sent to the guest: see
-# README).
-B="-B 32768"
-cap stock - "" tcpdump -Z root --immediate-mode $B
+# README); libpcap's generic path needs more.
+B="-B 65536"
+cap stock - "" tcpdump -Z root --immediate-mode -B 131072
 cap patched - "" tcpdump-patched -Z root $B
 cap vd - "" vsockdump $B
 cap q-in kind=plain "" tcpdump-patched -Z root $B -Q in

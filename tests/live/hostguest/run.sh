@@ -18,8 +18,8 @@
 # LIVE_DISTRO_SRC as for tests/live/run.sh; LIVE_WORK (default
 # ${TMPDIR:-/tmp}/vsockdump-hostguest, wiped first); LIVE_TIMEOUT (the
 # outer qemu's limit, default 1500 s); LIVE_MEM (the host's memory,
-# MiB, default 1536); LIVE_SMP (its CPUs, default 2); LIVE_HG_* (see
-# host.sh and lib.sh).
+# MiB, default 2048); LIVE_SMP (its CPUs, default 2); LIVE_HG_* (see
+# host.sh and lib.sh); LIVE_HG_KERNEL (vmlinux or bzimage).
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -135,7 +135,7 @@ echo "hostguest: initramfs built in $(elapsed "$t0" "$(now)") s" \
 t0=$(now)
 res=$LIVE_WORK/results
 boot_ok=yes
-LIVE_TIMEOUT=${LIVE_TIMEOUT:-1500} LIVE_MEM=${LIVE_MEM:-1536} \
+LIVE_TIMEOUT=${LIVE_TIMEOUT:-1500} LIVE_MEM=${LIVE_MEM:-2048} \
     sh "$live/boot.sh" "$LIVE_VMLINUZ" "$LIVE_WORK/host.cpio.gz" "$res" ||
     boot_ok=no
 t_vm=$(elapsed "$t0" "$(now)")
