@@ -36,6 +36,9 @@
 #		the same filter selects in userland from the unfiltered
 #		capture (tcpdump and vsockdump -r), and what the fields
 #		say; "received by filter" counts only those
+#   probe	what a side cannot see: the host's connect to CID 4 (no
+#		such guest) fails with ENODEV and no tap shows it; the
+#		guest's times out, and both taps show its REQUEST only
 #   bulk	the bytes the sender sent arrived; a table of figures per
 #		capture path (info: bytes/s, packets the device saw,
 #		captured, received by filter, dropped by the kernel, lost
@@ -310,7 +313,6 @@ for side in host guest; do
 	done
 done
 
-# ---- bulk: figures per capture path -------------------------------------
 # kv KEY LINE...: the value of KEY=... in a log line.
 kv() {
 	_k=$1
@@ -318,6 +320,38 @@ kv() {
 	echo "$*" | tr ' ' '\n' | sed -n "s/^$_k=//p" | head -n 1
 }
 
+# ---- what a side cannot see: connects to CID 4, where no guest is -----
+# probe.log: "probe dst=4.9999 lport=N errno=E"; probe.pcap: both taps
+# meanwhile.  to4 PCAP: the packets to or from CID 4 (CID.PORT pairs and
+# virtio op).
+to4() {
+	pkts "$1" | awk '{ s = $3; d = $4; sub(/^src=/, "", s)
+	    sub(/^dst=/, "", d) }
+	    s ~ /^4\./ || d ~ /^4\./ { print s, d, $9 }'
+}
+if [ -f "$res/probe.log" ] || [ -f "$res/guest/probe.log" ]; then
+	hl=$(cat "$res/probe.log" 2>/dev/null)
+	gl=$(cat "$res/guest/probe.log" 2>/dev/null)
+	hp=$(kv lport "$hl")
+	gp=$(kv lport "$gl")
+	to4 "$res/probe.pcap" >"$tmp/h4"
+	to4 "$res/guest/probe.pcap" >"$tmp/g4"
+	[ "$(kv errno "$hl")" = ENODEV ] && ! grep -q "^2\.$hp " "$tmp/h4" &&
+	    ! grep -q "^2\.$hp " "$tmp/g4"
+	ck $? "host: a connect to CID 4 (no such guest) fails with ENODEV," \
+	    "and neither tap shows it (vhost drops it before its tap)" -- \
+	    "$hl; host tap: $(tr '\n' ';' <"$tmp/h4")"
+	want="3.$gp 4.9999 op=1"
+	[ "$(kv errno "$gl")" = ETIMEDOUT ] &&
+	    [ "$(cat "$tmp/g4")" = "$want" ] && [ "$(cat "$tmp/h4")" = "$want" ]
+	ck $? "guest: a connect to CID 4 times out (ETIMEDOUT); both taps" \
+	    "show its REQUEST and nothing else (vhost taps what the guest" \
+	    "sends, then drops what is not for the host)" -- "$gl;" \
+	    "guest tap: $(tr '\n' ';' <"$tmp/g4") host tap:" \
+	    "$(tr '\n' ';' <"$tmp/h4")"
+fi
+
+# ---- bulk: figures per capture path -------------------------------------
 # counter STEP: the device packets (rx + tx) at STEP of the host.
 counter() {
 	awk -v s="$1" '$1 == s { r = $2; t = $3; sub(/.*=/, "", r)

@@ -38,6 +38,11 @@ cap f-port kind=plain "vsock port 5001" vsockdump -B 8192
 # shellcheck disable=SC2086
 waitlisten $CAPS
 functional client server
+endfunctional
+probestart
+
+probe
+echo "probe done at $(uptime_s)"
 
 i=0
 for c in ${LIVE_HG_BULK_CAPTURES-none stock patched}; do
@@ -47,7 +52,7 @@ for c in ${LIVE_HG_BULK_CAPTURES-none stock patched}; do
 	echo "bulk $c done at $(uptime_s)"
 	i=$((i + 1))
 done
-vdecode patched vd
+vdecode patched vd probe
 echo "guest done at $(uptime_s)"
 # The results go to the host over vsock (host.sh listens once its own
 # captures are done): through the emulated serial port they would take

@@ -51,7 +51,6 @@ cap q-out kind=plain "" tcpdump-patched -Z root $B -Q out
 cap f-cid kind=plain "vsock cid 3" tcpdump-patched -Z root $B
 cap f-src kind=plain "vsock src cid 3" tcpdump-patched -Z root $B
 cap f-port kind=plain "vsock port 6001" vsockdump $B
-FUNC_CAPS=$CAPS
 # shellcheck disable=SC2086
 waitlisten $CAPS
 
@@ -92,6 +91,11 @@ done
 echo "sync socket after $((n / 10)) s"
 
 functional server client
+probestart
+endfunctional
+
+probe
+echo "probe done at $(uptime_s)"
 
 i=0
 for c in ${LIVE_HG_BULK_CAPTURES-none stock patched}; do
@@ -116,7 +120,7 @@ mkdir -p "$out/guest"
 vsock-cat -l 9000 >/tmp/guest-results.tar 2>"$out/guest-results.stderr" &
 rpid=$!
 # shellcheck disable=SC2086
-vdecode $FUNC_CAPS
+vdecode $FUNC_CAPS probe
 
 # Without ACPI the guest's poweroff only halts it: once its results are
 # out, the nested qemu is stopped.

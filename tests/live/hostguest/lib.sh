@@ -59,7 +59,7 @@ stopcaps() {
 # at most): the last RST of a connection may still be on its way when
 # both generators have exited.
 settle() {
-	_last= _same=0 _i=0
+	_last='' _same=0 _i=0
 	while [ "$_same" -lt 2 ] && [ "$_i" -lt 20 ]; do
 		_now=$(cat "/sys/class/net/$iface/statistics/rx_packets" \
 		    "/sys/class/net/$iface/statistics/tx_packets" | tr '\n' ' ')
@@ -90,8 +90,9 @@ part() {
 }
 
 # functional ROLE_A ROLE_B: this side of parts a and b while its
-# captures run, then, once the device is quiet, the captures stop.
+# captures ($FUNC_CAPS) run, until the device is quiet.
 functional() {
+	FUNC_CAPS=$CAPS
 	stats functional-start
 	echo "traffic start at $(uptime_s)"
 	part a "$1"
@@ -100,9 +101,43 @@ functional() {
 	echo "part b done at $(uptime_s), status $(cat "$out/b.$2.rc")"
 	settle
 	stats functional-stop
+}
+
+# endfunctional: the captures of parts a and b stop.
+endfunctional() {
 	# shellcheck disable=SC2086
-	stopcaps $CAPS
+	stopcaps $FUNC_CAPS
 	stats functional-stopped
+}
+
+# probestart, probe: a capture (probe.pcap) while this side connects to
+# CID 4, where no guest is: which side's tap sees what of it (check.sh).
+# The host starts its capture before the guest can (before its own
+# captures of parts a and b stop), and waits (60 s at most) for the
+# guest's REQUEST to show on its device.
+probestart() {
+	CAPS=
+	cap probe kind=plain "" tcpdump-patched -Z root
+	waitlisten probe
+	stats probe-start
+}
+
+probe() {
+	vsock-cat -n 4 9999 >"$out/probe.log" 2>&1
+	echo $? >"$out/probe.rc"
+	if [ "$PEER" = 3 ]; then
+		_i=0
+		while [ "$(awk '$1 == "probe-start" { print $2 }' "$out/stats.txt")" = \
+		    "$(awk '{ print "rx_packets=" $1 }' \
+		    "/sys/class/net/$iface/statistics/rx_packets")" ] &&
+		    [ "$_i" -lt 600 ]; do
+			usleep 100000
+			_i=$((_i + 1))
+		done
+	fi
+	settle
+	stats probe-stop
+	stopcaps probe
 }
 
 # bulk I CAP ROLE: this side of bulk run I (from 0), captured on the

@@ -37,8 +37,12 @@
  *	vsock-cat CID PORT [SECONDS]	connect (again every second while
  *					refused, for SECONDS, default 120),
  *					copy stdin to it, exit
+ *	vsock-cat -n CID PORT		connect once to where nothing can
+ *					answer; print "probe dst=CID.PORT
+ *					lport=N errno=NAME"
  *
- * Exit status 0 once everything is copied and the connection closed.
+ * Exit status 0 once everything is copied and the connection closed
+ * (-n: once the connect failed).
  */
 
 #include <sys/socket.h>
@@ -105,6 +109,41 @@ receive(unsigned int port)
 	return (0);
 }
 
+static const char *
+errname(int e)
+{
+	switch (e) {
+	case ENODEV:		return ("ENODEV");
+	case ETIMEDOUT:		return ("ETIMEDOUT");
+	case ECONNRESET:	return ("ECONNRESET");
+	case ECONNREFUSED:	return ("ECONNREFUSED");
+	case EHOSTUNREACH:	return ("EHOSTUNREACH");
+	case ENETUNREACH:	return ("ENETUNREACH");
+	default:		return ("other");
+	}
+}
+
+static int
+probe(unsigned int cid, unsigned int port)
+{
+	struct sockaddr_vm svm;
+	socklen_t len = sizeof(svm);
+	int fd, e;
+
+	vmaddr(&svm, cid, port);
+	if ((fd = socket(AF_VSOCK, SOCK_STREAM, 0)) == -1) {
+		perror("vsock-cat: socket");
+		return (1);
+	}
+	e = connect(fd, (struct sockaddr *)&svm, sizeof(svm)) == 0 ? 0 : errno;
+	memset(&svm, 0, sizeof(svm));
+	(void)getsockname(fd, (struct sockaddr *)&svm, &len);
+	printf("probe dst=%u.%u lport=%u errno=%s\n", cid, port, svm.svm_port,
+	    e == 0 ? "0" : errname(e));
+	close(fd);
+	return (e == 0);
+}
+
 static int
 send_to(unsigned int cid, unsigned int port, unsigned int secs)
 {
@@ -142,6 +181,9 @@ send_to(unsigned int cid, unsigned int port, unsigned int secs)
 int
 main(int argc, char *argv[])
 {
+	if (argc == 4 && strcmp(argv[1], "-n") == 0)
+		return (probe((unsigned int)strtoul(argv[2], NULL, 0),
+		    (unsigned int)strtoul(argv[3], NULL, 0)));
 	if (argc == 3 && strcmp(argv[1], "-l") == 0)
 		return (receive((unsigned int)strtoul(argv[2], NULL, 0)));
 	if (argc == 3 || argc == 4)
@@ -150,6 +192,6 @@ main(int argc, char *argv[])
 		    argc == 4 ? (unsigned int)strtoul(argv[3], NULL, 0) :
 		    120));
 	fprintf(stderr, "usage: vsock-cat -l port | vsock-cat cid port "
-	    "[seconds]\n");
+	    "[seconds] | vsock-cat -n cid port\n");
 	return (2);
 }
