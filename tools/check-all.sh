@@ -38,6 +38,9 @@
 #            the static vsockdump on Debian's own libpcap, on a real
 #            vsockmon device; the capture module, vsockdump's own vsockmon
 #            support and the filters checked (tests/live)
+#   live-hostguest  that kernel as a host with vhost_vsock, a nested
+#            guest on QEMU's vhost-vsock-pci: traffic both ways captured
+#            on both sides at once (tests/live/hostguest)
 # A tier that cannot build counts as one failure.  Each tier's result
 # line ends with its duration.
 #
@@ -199,6 +202,9 @@ tier fuzz build/fuzz.log env WORKDIR=build/fuzz-smoke sh tests/fuzz/run-smoke.sh
 grep -E 'optimizer divergences logged' build/fuzz.log
 tier live build/live.log sh tests/live/run.sh
 grep -E '^live: (timings|whole run)' build/live.log
+tier live-hostguest build/live-hostguest.log sh tests/live/run.sh --host-guest
+grep -E '^hostguest: (host: timings|whole run)|^info (bulk|both sides)' \
+    build/live-hostguest.log
 
 echo "whole run: $(($(date +%s) - t_all)) s"
 echo "$passed passed, $failed failed"

@@ -10,7 +10,7 @@ PACKAGES="autoconf automake libtool pkg-config make gcc clang libc6-dev
 libpcap-dev tcpdump tshark valgrind util-linux time
 libclang-rt-14-dev afl++
 quilt flex bison dpkg-dev devscripts iproute2 debhelper lintian
-qemu-system-x86 busybox-static cpio kmod"
+qemu-system-x86 busybox-static cpio kmod xz-utils"
 
 missing=
 for p in $PACKAGES; do

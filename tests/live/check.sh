@@ -14,6 +14,8 @@
 #			and compare with vsock-pcap-flows and with the VM's
 #			decoding (NAME.vm-decode.txt) (optional)
 #	LIVE_TSHARK	tshark (default tshark if installed; empty: skip)
+#	LIVE_CHECK_CIDS, LIVE_CHECK_SPLIT, LIVE_CHECK_TAPBUG  check.awk's
+#			cids, splits and tapbug (for the host-guest stage)
 #
 # Checks, per capture of phase 1 (NAME.pcap): DLT_VSOCK; every packet's
 # headers consistent and fully captured; every packet belongs to a
@@ -117,6 +119,8 @@ run_awk() {
 		fi
 	} | awk -v cap="$cap" -v phase="$phase" -v step="$step" \
 	    -v verbose="$verbose" -v nostats="$nostats" -v soft="$soft" \
+	    -v cids="${LIVE_CHECK_CIDS:-1}" -v splits="${LIVE_CHECK_SPLIT:-}" \
+	    -v tapbug="${LIVE_CHECK_TAPBUG:-}" \
 	    -f "$here/check.awk" >"$tmp/out"
 	grep -v '^result ' "$tmp/out"
 	set -- $(sed -n 's/^result //p' "$tmp/out")

@@ -25,9 +25,15 @@
 #	LIVE_FAULTS		fault stage script (scenarios/faults.sh),
 #				run by /init last; none if unset or "none"
 #	LIVE_EXTRA_BINS		more programs to copy into /bin
+#	LIVE_EXTRA_FILES	more files, as SRC=DEST (an absolute path
+#				in the initramfs), with their libraries
+#	LIVE_MODULES		the modules to load, instead of the
+#				loopback set (their dependencies are added)
+#	LIVE_STRIP		1: strip the programs (a smaller initramfs
+#				unpacks faster in a nested guest)
 #	LIVE_TRAFFIC_ARGS LIVE_BURST_ARGS LIVE_IFACE LIVE_CAPTURES LIVE_FUNC_ARGS
 #	LIVE_DFLT_CAPTURES LIVE_BURST_CAPTURES LIVE_STAGE_TIMEOUT
-#	LIVE_NO_BURST LIVE_GUEST_TIMEOUT LIVE_CAPCMD_* LIVE_NO_ANALYSIS
+#	LIVE_NO_BURST LIVE_GUEST_TIMEOUT LIVE_CAPCMD_* LIVE_HG_* LIVE_NO_ANALYSIS
 #	LIVE_STALL_PAUSE LIVE_STALL_THRESHOLD
 #				written to /etc/live/env for the scenario
 #				(see scenarios/capture.sh)
@@ -45,7 +51,7 @@ if [ -z "$tcpdump" ] && [ -x /usr/bin/tcpdump ]; then
 fi
 [ "$tcpdump" = none ] && tcpdump=
 # Load order: each module after what it depends on.
-MODULES="vsock vmw_vsock_virtio_transport_common vsock_loopback vsockmon"
+MODULES=${LIVE_MODULES:-vsock vmw_vsock_virtio_transport_common vsock_loopback vsockmon}
 
 log() {
 	echo "mkinitramfs: $*" >&2
@@ -101,22 +107,27 @@ for m in $MODULES; do
 	add_module "$m"
 done
 
-# A program, with the shared libraries ldd lists for it (if any), at
-# the same paths as on the host.
-add_program() {
-	src=$1
-	name=${2:-$(basename "$1")}
-	cp -L "$src" "$root/bin/$name"
-	if ! ldd "$src" >/dev/null 2>&1; then
-		return 0	# static
-	fi
-	for lib in $(ldd "$src" | awk '
+# The shared libraries ldd lists for a file, at the same paths as on
+# the host; false if it has none (static, or not a program).
+add_libs() {
+	ldd "$1" >/dev/null 2>&1 || return 1
+	for lib in $(ldd "$1" | awk '
 	    $2 == "=>" && $3 ~ /^\// { print $3 }
 	    $1 ~ /^\// { print $1 }'); do
 		mkdir -p "$root$(dirname "$lib")"
 		[ -e "$root$lib" ] || cp -L "$lib" "$root$lib"
 	done
-	log "$name is dynamic: copied its libraries"
+}
+
+# A program, with its shared libraries.
+add_program() {
+	src=$1
+	name=${2:-$(basename "$1")}
+	cp -L "$src" "$root/bin/$name"
+	[ "${LIVE_STRIP:-0}" = 1 ] && strip "$root/bin/$name"
+	if add_libs "$src"; then
+		log "$name is dynamic: copied its libraries"
+	fi
 }
 add_program "$LIVE_TRAFFIC" vsock-traffic
 if [ -n "${LIVE_VSOCKDUMP:-}" ]; then
@@ -135,6 +146,11 @@ if [ -n "${LIVE_TCPDUMP_PATCHED:-}" ]; then
 fi
 for p in ${LIVE_EXTRA_BINS:-}; do
 	add_program "$p"
+done
+for f in ${LIVE_EXTRA_FILES:-}; do
+	mkdir -p "$root$(dirname "${f#*=}")"
+	cp -L "${f%%=*}" "$root${f#*=}"
+	add_libs "${f%%=*}" || true
 done
 # usrmerge: dynamic programs find their loader under /lib64.
 if [ -d "$root/usr/lib" ] || [ -d "$root/usr/lib64" ]; then
@@ -162,7 +178,7 @@ for v in LIVE_TRAFFIC_ARGS LIVE_BURST_ARGS LIVE_IFACE LIVE_CAPTURES \
     LIVE_FUNC_ARGS LIVE_DFLT_CAPTURES LIVE_BURST_CAPTURES \
     LIVE_NO_BURST LIVE_GUEST_TIMEOUT LIVE_STAGE_TIMEOUT \
     LIVE_NO_ANALYSIS LIVE_STALL_PAUSE LIVE_STALL_THRESHOLD \
-    $(env | sed -n 's/^\(LIVE_CAPCMD_[A-Za-z0-9_]*\)=.*/\1/p'); do
+    $(env | sed -n 's/^\(LIVE_\(CAPCMD\|HG\)_[A-Za-z0-9_]*\)=.*/\1/p'); do
 	eval "isset=\${$v+x} val=\${$v:-}"
 	[ -n "$isset" ] || continue
 	printf "%s='%s'\n" "$v" "$(printf '%s' "$val" | sed "s/'/'\\\\''/g")"

@@ -8,6 +8,8 @@
 # "N passed, N failed"; exits non-zero if any check failed.
 #
 # Usage: tests/live/run.sh [-v]	(-v: list passing checks too)
+#        tests/live/run.sh --host-guest [-v]	(the host-guest stage:
+#			hostguest/run.sh)
 #
 # Environment (all optional):
 #	LIVE_CACHE	download cache (default
@@ -39,6 +41,10 @@
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
+if [ "${1:-}" = --host-guest ]; then
+	shift
+	exec sh "$here/hostguest/run.sh" "$@"
+fi
 verbose=
 [ "${1:-}" = -v ] && verbose=-v
 LIVE_WORK=${LIVE_WORK:-${TMPDIR:-/tmp}/vsockdump-live}

@@ -35,8 +35,9 @@
  *
  *	pkt n=N caplen=C len=L src=CID.PORT dst=CID.PORT mop=M trans=T
  *	    hlen=H type=Y op=O flags=F plen=P paylen=Q buf_alloc=B fwd_cnt=W
- *	    vsrc=CID.PORT vdst=CID.PORT
- *	flow type=Y src=CID.PORT dst=CID.PORT rw=N bytes=B fnv=H
+ *	    vsrc=CID.PORT vdst=CID.PORT lfnv=H
+ *	flow type=Y src=CID.PORT dst=CID.PORT rw=N bytes=B fnv=H lbytes=B
+ *	    lfnv=H
  *	file linktype=L packets=N		(last)
  *
  * A LINUX_SLL or LINUX_SLL2 capture (tcpdump -i any) is read too: a
@@ -45,9 +46,13 @@
  * as "short".
  *
  * src/dst come from the vsockmon header, vsrc/vdst from the virtio one;
- * paylen is the payload bytes present in the capture.  One "flow" line
- * is printed per (type, src, dst) that carried RW packets: their count,
- * the payload bytes, and the FNV-1a hash of the payload bytes in order.
+ * paylen is the payload bytes present in the capture; lfnv is the FNV-1a
+ * hash of those of them that the virtio header's len covers (the first
+ * min(plen, paylen)).  One "flow" line is printed per (type, src, dst)
+ * that carried RW packets: their count, the payload bytes, and the
+ * FNV-1a hash of the payload bytes in order; lbytes and lfnv count only
+ * the bytes that the headers' len covers (they differ from bytes and fnv
+ * when a packet carries more than its len says).
  * Packets too short for the headers print "short" fields as -1.
  * Exit status: 0, or 1 if the file cannot be read as a pcap.
  */
@@ -73,8 +78,8 @@ struct flow {
 	uint64_t	 scid, dcid;
 	uint32_t	 sport, dport;
 	unsigned long	 rw;
-	unsigned long long bytes;
-	uint32_t	 fnv;
+	unsigned long long bytes, lbytes;
+	uint32_t	 fnv, lfnv;
 };
 
 static struct flow	*flows;
@@ -140,6 +145,7 @@ getflow(unsigned int type, uint64_t scid, uint32_t sport, uint64_t dcid,
 	f->dcid = dcid;
 	f->dport = dport;
 	f->fnv = 2166136261u;
+	f->lfnv = 2166136261u;
 	return (f);
 }
 
@@ -152,7 +158,7 @@ packet(unsigned long n, const unsigned char *p, uint32_t caplen,
 	unsigned int mop, trans, hlen, type, op;
 	const unsigned char *v, *pay;
 	struct flow *f;
-	uint32_t i;
+	uint32_t i, lfnv, inlen;
 
 	if (caplen < MONHDR) {
 		printf("pkt n=%lu caplen=%u len=%u short=1\n", n, caplen, len);
@@ -178,19 +184,30 @@ packet(unsigned long n, const unsigned char *p, uint32_t caplen,
 	op = le16(v + 30);
 	pay = p + MONHDR + hlen;
 	paylen = caplen > MONHDR + hlen ? caplen - MONHDR - hlen : 0;
+	inlen = paylen < plen ? paylen : plen;
+	lfnv = 2166136261u;
+	for (i = 0; i < inlen; i++) {
+		lfnv ^= pay[i];
+		lfnv *= 16777619u;
+	}
 	printf(" type=%u op=%u flags=%u plen=%u paylen=%u buf_alloc=%u "
-	    "fwd_cnt=%u vsrc=%llu.%u vdst=%llu.%u\n", type, op, le32(v + 32),
-	    plen, paylen, le32(v + 36), le32(v + 40),
+	    "fwd_cnt=%u vsrc=%llu.%u vdst=%llu.%u lfnv=%08x\n", type, op,
+	    le32(v + 32), plen, paylen, le32(v + 36), le32(v + 40),
 	    (unsigned long long)le64(v), le32(v + 16),
-	    (unsigned long long)le64(v + 8), le32(v + 20));
+	    (unsigned long long)le64(v + 8), le32(v + 20), lfnv);
 	if (op != 5)
 		return;
 	f = getflow(type, scid, sport, dcid, dport);
 	f->rw++;
 	f->bytes += paylen;
+	f->lbytes += inlen;
 	for (i = 0; i < paylen; i++) {
 		f->fnv ^= pay[i];
 		f->fnv *= 16777619u;
+		if (i < inlen) {
+			f->lfnv ^= pay[i];
+			f->lfnv *= 16777619u;
+		}
 	}
 }
 
@@ -261,10 +278,11 @@ main(int argc, char *argv[])
 	}
 	for (i = 0; i < nflows; i++)
 		printf("flow type=%u src=%llu.%u dst=%llu.%u rw=%lu bytes=%llu "
-		    "fnv=%08x\n", flows[i].type,
+		    "fnv=%08x lbytes=%llu lfnv=%08x\n", flows[i].type,
 		    (unsigned long long)flows[i].scid, flows[i].sport,
 		    (unsigned long long)flows[i].dcid, flows[i].dport,
-		    flows[i].rw, flows[i].bytes, flows[i].fnv);
+		    flows[i].rw, flows[i].bytes, flows[i].fnv,
+		    flows[i].lbytes, flows[i].lfnv);
 	printf("file linktype=%u packets=%lu\n", linktype, n);
 	fclose(fp);
 	free(buf);

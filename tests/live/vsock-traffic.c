@@ -81,10 +81,25 @@
  * src is the peer).  fnv is the 32-bit FNV-1a hash of the bytes, in hex.
  * A zero-byte STREAM send puts nothing on the wire: it is logged with
  * noop=1.
+ *
+ * Split roles (-r): the client and the server run as two processes,
+ * possibly on two machines (a host and its guest), each logging its own
+ * events with its own local CID (-l, default the one /dev/vsock gives).
+ * Run with the same plan (modes, -z, -p, -C) on both sides, they pace
+ * each other through a sync channel (-S) that carries no vsock traffic:
+ * a unix stream socket (QEMU's "-chardev socket" end) or a tty (the
+ * guest's end of that serial line, put in raw mode).  One byte per
+ * event: the tty side sends 'H' (hello) once a second until the socket
+ * side answers 'H'; then the server sends 'R' when it listens for a
+ * socket type (or the burst), 'E' when it has sent an empty echo, 'C'
+ * when it has closed a connection.
  */
 
 #include <sys/types.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <linux/vm_sockets.h>
 
@@ -97,6 +112,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -104,6 +120,14 @@
 #define NSIZES_MAX	32
 #define RCVTIMEO_SEC	30
 #define ALARM_SEC	300
+
+/* Sync channel bytes (see above). */
+#define SYNC_HELLO	'H'
+#define SYNC_READY	'R'
+#define SYNC_ECHOED	'E'
+#define SYNC_CLOSED	'C'
+
+enum role { ROLE_BOTH, ROLE_CLIENT, ROLE_SERVER };
 
 struct plan {
 	int		 type;		/* SOCK_STREAM or SOCK_SEQPACKET */
@@ -113,7 +137,8 @@ struct plan {
 	int		 wrfirst;	/* client: SHUT_WR before SHUT_RD */
 };
 
-static unsigned int	 cid = VMADDR_CID_LOCAL;
+static unsigned int	 cid = VMADDR_CID_LOCAL;	/* the peer's */
+static unsigned int	 lcid = VMADDR_CID_ANY;	/* ours, for the log */
 static unsigned int	 baseport = 5000;
 static size_t		 sizes[NSIZES_MAX] = {
 	0, 1, 100, 4096, 65536, 70000, 200000
@@ -122,6 +147,7 @@ static int		 nsizes = 7;
 static unsigned long	 burstcount = 5000;
 static size_t		 burstsize = 64;
 static int		 bursttype = SOCK_STREAM;
+static unsigned int	 burstsecs;	/* burst for this long instead */
 static int		 failed;
 
 /* Mode "analysis". */
@@ -197,6 +223,14 @@ fail(const char *what, int e)
 	logline("error what=%s errno=%s", what, errname(e));
 	fprintf(stderr, "vsock-traffic: %s: %s\n", what, strerror(e));
 	failed = 1;
+}
+
+/* One byte on the sync channel (a pipe, or the one of a split run). */
+static void
+token(int syncfd, char c)
+{
+	while (write(syncfd, &c, 1) == -1 && errno == EINTR)
+		continue;
 }
 
 static uint32_t
@@ -280,7 +314,7 @@ listen_on(int type, unsigned int port)
 		close(fd);
 		return (-1);
 	}
-	logline("listen type=%s addr=%u.%u", typename(type), cid, port);
+	logline("listen type=%s addr=%u.%u", typename(type), lcid, port);
 	return (fd);
 }
 
@@ -355,7 +389,6 @@ serve(int lfd, int type, const struct plan *plan, int nplan, int syncfd)
 	unsigned int lport;
 	ssize_t n;
 	int i, fd;
-	char ok = 1;
 
 	lport = localport(lfd);
 	for (i = 0; i < nplan; i++) {
@@ -369,7 +402,7 @@ serve(int lfd, int type, const struct plan *plan, int nplan, int syncfd)
 		set_timeout(fd);
 		logline("accept type=%s conn=%u src=%u.%u dst=%u.%u",
 		    typename(type), plan[i].conn, peer.svm_cid, peer.svm_port,
-		    cid, lport);
+		    lcid, lport);
 		n = 0;
 		if (plan[i].size > 0) {
 			n = recv_msg(fd, type, rxbuf, plan[i].size);
@@ -381,7 +414,7 @@ serve(int lfd, int type, const struct plan *plan, int nplan, int syncfd)
 				logline("recv type=%s conn=%u src=%u.%u "
 				    "dst=%u.%u bytes=%zd fnv=%08x",
 				    typename(type), plan[i].conn,
-				    peer.svm_cid, peer.svm_port, cid, lport,
+				    peer.svm_cid, peer.svm_port, lcid, lport,
 				    n, fnv1a(rxbuf, (size_t)n));
 			}
 		}
@@ -389,13 +422,13 @@ serve(int lfd, int type, const struct plan *plan, int nplan, int syncfd)
 			n = send_msg(fd, type, rxbuf, (size_t)n);
 			/* An empty echo: the client waits for this token. */
 			if (plan[i].size == 0)
-				(void)write(syncfd, &ok, 1);
+				token(syncfd, SYNC_ECHOED);
 			if (n == -1)
 				fail("echo", errno);
 			else
 				logline("send type=%s conn=%u src=%u.%u "
 				    "dst=%u.%u bytes=%zd fnv=%08x%s",
-				    typename(type), plan[i].conn, cid, lport,
+				    typename(type), plan[i].conn, lcid, lport,
 				    peer.svm_cid, peer.svm_port, n,
 				    fnv1a(rxbuf, (size_t)n),
 				    n == 0 && type == SOCK_STREAM ?
@@ -404,9 +437,9 @@ serve(int lfd, int type, const struct plan *plan, int nplan, int syncfd)
 		drain_eof(fd);
 		close(fd);
 		logline("close type=%s conn=%u src=%u.%u dst=%u.%u",
-		    typename(type), plan[i].conn, cid, lport,
+		    typename(type), plan[i].conn, lcid, lport,
 		    peer.svm_cid, peer.svm_port);
-		(void)write(syncfd, &ok, 1);
+		token(syncfd, SYNC_CLOSED);
 	}
 }
 
@@ -421,7 +454,6 @@ serve_burst(int lfd, int type, unsigned int conn, int syncfd)
 	unsigned int lport;
 	ssize_t n, j;
 	int fd;
-	char ok = 1;
 
 	lport = localport(lfd);
 	if ((fd = accept(lfd, (struct sockaddr *)&peer, &plen)) == -1) {
@@ -430,7 +462,7 @@ serve_burst(int lfd, int type, unsigned int conn, int syncfd)
 	}
 	set_timeout(fd);
 	logline("accept type=%s conn=%u src=%u.%u dst=%u.%u", typename(type),
-	    conn, peer.svm_cid, peer.svm_port, cid, lport);
+	    conn, peer.svm_cid, peer.svm_port, lcid, lport);
 	for (;;) {
 		n = recv(fd, rxbuf, sizeof(rxbuf), 0);
 		if (n == -1 && errno == EINTR)
@@ -448,12 +480,12 @@ serve_burst(int lfd, int type, unsigned int conn, int syncfd)
 		total += (unsigned long long)n;
 	}
 	logline("recv type=%s conn=%u src=%u.%u dst=%u.%u bytes=%llu fnv=%08x",
-	    typename(type), conn, peer.svm_cid, peer.svm_port, cid, lport,
+	    typename(type), conn, peer.svm_cid, peer.svm_port, lcid, lport,
 	    total, h);
 	close(fd);
 	logline("close type=%s conn=%u src=%u.%u dst=%u.%u", typename(type),
-	    conn, cid, lport, peer.svm_cid, peer.svm_port);
-	(void)write(syncfd, &ok, 1);
+	    conn, lcid, lport, peer.svm_cid, peer.svm_port);
+	token(syncfd, SYNC_CLOSED);
 }
 
 static int
@@ -478,13 +510,29 @@ dial(int type, unsigned int port, unsigned int *lport)
 	return (fd);
 }
 
-static void
-waitsync(int syncfd)
+/* Waits for byte want on the sync channel; -1 if it ends first. */
+static int
+waitsync(int syncfd, char want)
 {
+	ssize_t n;
 	char b;
 
-	while (read(syncfd, &b, 1) == -1 && errno == EINTR)
-		continue;
+	for (;;) {
+		n = read(syncfd, &b, 1);
+		if (n == 1 && b == want)
+			return (0);
+		if (n == 1 && b == SYNC_HELLO)
+			continue;	/* a late repeat of the tty's hello */
+		if (n == 1) {
+			logline("error what=sync-got-%c-for-%c errno=0", b,
+			    want);
+			failed = 1;
+			continue;
+		}
+		if (n == -1 && errno == EINTR)
+			continue;
+		return (-1);
+	}
 }
 
 static int
@@ -500,18 +548,19 @@ client(const struct plan *p, unsigned int port, int syncfd)
 		return (-1);
 	}
 	logline("connect type=%s conn=%u src=%u.%u dst=%u.%u echo=%d", t,
-	    p->conn, cid, lport, cid, port, p->echo);
+	    p->conn, lcid, lport, cid, port, p->echo);
 	fill(txbuf, p->size, p->conn);
 	n = send_msg(fd, p->type, txbuf, p->size);
 	if (n == -1)
 		fail("send", errno);
 	else
 		logline("send type=%s conn=%u src=%u.%u dst=%u.%u bytes=%zd "
-		    "fnv=%08x%s", t, p->conn, cid, lport, cid, port, n,
+		    "fnv=%08x%s", t, p->conn, lcid, lport, cid, port, n,
 		    fnv1a(txbuf, (size_t)n),
 		    n == 0 && p->type == SOCK_STREAM ? " noop=1" : "");
 	if (p->echo && p->size == 0)
-		waitsync(syncfd);	/* nothing to receive: wait for the echo */
+		/* nothing to receive: wait for the echo */
+		(void)waitsync(syncfd, SYNC_ECHOED);
 	if (p->echo && p->size > 0) {
 		n = recv_msg(fd, p->type, rxbuf, p->size);
 		if (n == -1)
@@ -520,7 +569,7 @@ client(const struct plan *p, unsigned int port, int syncfd)
 			if ((size_t)n > MAXMSG)
 				n = MAXMSG;
 			logline("recv type=%s conn=%u src=%u.%u dst=%u.%u "
-			    "bytes=%zd fnv=%08x", t, p->conn, cid, port, cid,
+			    "bytes=%zd fnv=%08x", t, p->conn, cid, port, lcid,
 			    lport, n, fnv1a(rxbuf, (size_t)n));
 		}
 	}
@@ -530,13 +579,13 @@ client(const struct plan *p, unsigned int port, int syncfd)
 			fail("shutdown", errno);
 		else
 			logline("shutdown type=%s conn=%u src=%u.%u dst=%u.%u "
-			    "how=%s", t, p->conn, cid, lport, cid, port,
+			    "how=%s", t, p->conn, lcid, lport, cid, port,
 			    how == SHUT_WR ? "wr" : "rd");
 	}
 	/* The server closes after seeing our SHUT_WR; then we close. */
-	waitsync(syncfd);
+	(void)waitsync(syncfd, SYNC_CLOSED);
 	close(fd);
-	logline("close type=%s conn=%u src=%u.%u dst=%u.%u", t, p->conn, cid,
+	logline("close type=%s conn=%u src=%u.%u dst=%u.%u", t, p->conn, lcid,
 	    lport, cid, port);
 	return (0);
 }
@@ -556,7 +605,7 @@ refused(int type, unsigned int port)
 		return;
 	}
 	logline("refused type=%s src=%u.%u dst=%u.%u errno=%s",
-	    typename(type), cid, lport, cid, port, errname(errno));
+	    typename(type), lcid, lport, cid, port, errname(errno));
 	if (errno != ECONNRESET && errno != ECONNREFUSED)
 		fail("refused-connect", errno);
 }
@@ -577,15 +626,17 @@ burst(int type, unsigned int port, unsigned int conn, int syncfd)
 		return (-1);
 	}
 	logline("connect type=%s conn=%u src=%u.%u dst=%u.%u echo=0", t, conn,
-	    cid, lport, cid, port);
+	    lcid, lport, cid, port);
 	fill(txbuf, burstsize, conn);
-	for (i = 0; i < burstcount; i++)
+	/* Timed (-T): no hash here, the receiver's is checked instead. */
+	for (i = 0; burstsecs == 0 && i < burstcount; i++)
 		for (j = 0; j < burstsize; j++) {
 			h ^= txbuf[j];
 			h *= 16777619u;
 		}
 	t0 = now();
-	for (i = 0; i < burstcount; i++)
+	for (i = 0; burstsecs > 0 ? now() - t0 < burstsecs : i < burstcount;
+	    i++)
 		if (send_msg(fd, type, txbuf, burstsize) != (ssize_t)burstsize) {
 			fail("burst-send", errno);
 			break;
@@ -595,13 +646,13 @@ burst(int type, unsigned int port, unsigned int conn, int syncfd)
 		fail("shutdown", errno);
 	else
 		logline("shutdown type=%s conn=%u src=%u.%u dst=%u.%u how=wr",
-		    t, conn, cid, lport, cid, port);
-	waitsync(syncfd);
+		    t, conn, lcid, lport, cid, port);
+	(void)waitsync(syncfd, SYNC_CLOSED);
 	close(fd);
-	logline("close type=%s conn=%u src=%u.%u dst=%u.%u", t, conn, cid,
+	logline("close type=%s conn=%u src=%u.%u dst=%u.%u", t, conn, lcid,
 	    lport, cid, port);
 	logline("burst type=%s conn=%u src=%u.%u dst=%u.%u count=%lu size=%zu "
-	    "bytes=%llu fnv=%08x seconds=%.6f rate=%.0f", t, conn, cid, lport,
+	    "bytes=%llu fnv=%08x seconds=%.6f rate=%.0f", t, conn, lcid, lport,
 	    cid, port, i, burstsize, (unsigned long long)i * burstsize, h,
 	    t1 - t0, t1 > t0 ? (double)i / (t1 - t0) : 0.0);
 	return (0);
@@ -1012,6 +1063,157 @@ analysis(void)
 		}
 }
 
+/* The local CID the kernel reports, for the log of a split run. */
+static unsigned int
+local_cid(void)
+{
+	unsigned int c = VMADDR_CID_ANY;
+	int fd;
+
+	if ((fd = open("/dev/vsock", O_RDONLY)) == -1)
+		return (c);
+	if (ioctl(fd, IOCTL_VM_SOCKETS_GET_LOCAL_CID, &c) == -1)
+		c = VMADDR_CID_ANY;
+	close(fd);
+	return (c);
+}
+
+/* Socket side of the sync channel: waits for the hello, answers it. */
+static int
+sync_socket(const char *path)
+{
+	struct sockaddr_un sun;
+	ssize_t n;
+	int fd;
+	char b = 0;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sun.sun_path)) {
+		errno = ENAMETOOLONG;
+		return (-1);
+	}
+	memcpy(sun.sun_path, path, strlen(path));
+	if ((fd = socket(AF_UNIX, SOCK_STREAM, 0)) == -1)
+		return (-1);
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
+		close(fd);
+		return (-1);
+	}
+	while (b != SYNC_HELLO) {
+		n = read(fd, &b, 1);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n != 1) {
+			close(fd);
+			errno = n == 0 ? ECONNRESET : errno;
+			return (-1);
+		}
+	}
+	token(fd, SYNC_HELLO);
+	return (fd);
+}
+
+/*
+ * Device side (a tty, in raw mode, no modem control): says hello once a
+ * second until the answer comes, since what it sends while the socket
+ * side is not connected is lost.
+ */
+static int
+sync_device(const char *path)
+{
+	struct termios tio;
+	struct pollfd pfd;
+	int fd;
+	char b;
+
+	if ((fd = open(path, O_RDWR | O_NOCTTY | O_NONBLOCK)) == -1)
+		return (-1);
+	if (tcgetattr(fd, &tio) == 0) {
+		cfmakeraw(&tio);
+		tio.c_cflag |= CLOCAL;
+		(void)tcsetattr(fd, TCSANOW, &tio);
+	}
+	(void)fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	for (;;) {
+		token(fd, SYNC_HELLO);
+		if (poll(&pfd, 1, 1000) == 1 && read(fd, &b, 1) == 1 &&
+		    b == SYNC_HELLO)
+			return (fd);
+	}
+}
+
+static int
+open_sync(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) == -1)
+		return (-1);
+	return (S_ISSOCK(st.st_mode) ? sync_socket(path) : sync_device(path));
+}
+
+/* The client side of one part (see run_part); 1 if it gave up. */
+static int
+client_part(int type, unsigned int port, const struct plan *plan,
+    int nplan, unsigned int burstconn, int syncfd)
+{
+	int i;
+
+	if (plan == NULL)
+		return (burst(type, port, burstconn, syncfd) == -1);
+	for (i = 0; i < nplan; i++)
+		if (plan[i].type == type &&
+		    client(&plan[i], port, syncfd) == -1)
+			return (1);
+	return (0);
+}
+
+/*
+ * One part of the run: the connections of one socket type, or the burst
+ * (plan NULL).  Both roles: a forked server and the client here, paced
+ * through a pipe.  One role: that side only, paced through the sync
+ * channel of a split run.
+ */
+static void
+run_part(enum role role, int type, unsigned int port,
+    const struct plan *plan, int nplan, unsigned int burstconn, int syncfd)
+{
+	pid_t pid;
+	int lfd, rd, gaveup;
+
+	switch (role) {
+	case ROLE_BOTH:
+		pid = start_server(type, port, plan, nplan, plan == NULL,
+		    burstconn, &rd);
+		if (pid == -1)
+			return;
+		gaveup = client_part(type, port, plan, nplan, burstconn, rd);
+		close(rd);
+		reap(pid, gaveup);
+		break;
+	case ROLE_SERVER:
+		if ((lfd = listen_on(type, port)) == -1)
+			return;
+		token(syncfd, SYNC_READY);
+		if (plan == NULL)
+			serve_burst(lfd, type, burstconn, syncfd);
+		else
+			serve(lfd, type, plan, nplan, syncfd);
+		close(lfd);
+		break;
+	case ROLE_CLIENT:
+		if (waitsync(syncfd, SYNC_READY) == -1)
+			fail("sync-ready", ECONNRESET);
+		else
+			(void)client_part(type, port, plan, nplan, burstconn,
+			    syncfd);
+		break;
+	}
+}
+
 static void
 usage(void)
 {
@@ -1019,13 +1221,17 @@ usage(void)
 	    "usage: vsock-traffic [-c cid] [-p baseport] [-z size,size,...]\n"
 	    "                     [-n burstcount] [-s burstsize]"
 	    " [-t stream|seqpacket]\n"
-	    "                     [-P pause] [-b buffer] [-B bytes]"
-	    " [mode ...]\n"
+	    "                     [-P pause] [-b buffer] [-B bytes]\n"
+	    "                     [-T burstseconds] [-C firstconn]\n"
+	    "                     [-r client|server -S syncpath [-l localcid]]\n"
+	    "                     [mode ...]\n"
 	    "modes: stream seqpacket refused burst (default: all four),\n"
 	    "       analysis\n"
 	    "ports: stream baseport, seqpacket baseport+1, burst baseport+2,\n"
 	    "       refused baseport+99 (nothing listens there); analysis:\n"
-	    "       baseport+10 (stream), +11 (seqpacket), +12 (stall)\n");
+	    "       baseport+10 (stream), +11 (seqpacket), +12 (stall)\n"
+	    "-r: one side of a run split over two machines, -c the peer's\n"
+	    "    CID, paced through -S (a unix socket or a tty)\n");
 	exit(2);
 }
 
@@ -1035,15 +1241,36 @@ main(int argc, char *argv[])
 	static struct plan plan[2 * NSIZES_MAX * 2];
 	int do_stream = 0, do_seq = 0, do_refused = 0, do_burst = 0;
 	int do_analysis = 0;
-	int nplan = 0, ti, si, e, c, syncfd, gaveup;
+	int nplan = 0, ti, si, e, c, syncfd = -1;
 	unsigned int conn = 1;
 	const int types[2] = { SOCK_STREAM, SOCK_SEQPACKET };
-	pid_t pid;
+	enum role role = ROLE_BOTH;
+	const char *syncpath = NULL;
 
-	while ((c = getopt(argc, argv, "c:p:z:n:s:t:P:b:B:h")) != -1) {
+	while ((c = getopt(argc, argv, "c:p:z:n:s:t:T:C:r:S:l:P:b:B:h")) != -1) {
 		switch (c) {
 		case 'c':
 			cid = (unsigned int)strtoul(optarg, NULL, 0);
+			break;
+		case 'l':
+			lcid = (unsigned int)strtoul(optarg, NULL, 0);
+			break;
+		case 'C':
+			conn = (unsigned int)strtoul(optarg, NULL, 0);
+			break;
+		case 'T':
+			burstsecs = (unsigned int)strtoul(optarg, NULL, 0);
+			break;
+		case 'r':
+			if (strcmp(optarg, "client") == 0)
+				role = ROLE_CLIENT;
+			else if (strcmp(optarg, "server") == 0)
+				role = ROLE_SERVER;
+			else
+				usage();
+			break;
+		case 'S':
+			syncpath = optarg;
 			break;
 		case 'p':
 			baseport = (unsigned int)strtoul(optarg, NULL, 0);
@@ -1103,8 +1330,17 @@ main(int argc, char *argv[])
 		else
 			usage();
 	}
+	if ((role == ROLE_BOTH) != (syncpath == NULL))
+		usage();
 	signal(SIGPIPE, SIG_IGN);
 	alarm(ALARM_SEC);
+	if (lcid == VMADDR_CID_ANY)
+		lcid = role == ROLE_BOTH ? cid : local_cid();
+	if (syncpath != NULL && (syncfd = open_sync(syncpath)) == -1) {
+		fail("sync-open", errno);
+		logline("done status=%d", failed);
+		return (failed);
+	}
 
 	for (ti = 0; ti < 2; ti++) {
 		if ((ti == 0 && !do_stream) || (ti == 1 && !do_seq))
@@ -1126,36 +1362,18 @@ main(int argc, char *argv[])
 		for (i = 0; i < nplan; i++)
 			if (plan[i].type == types[ti])
 				any = 1;
-		if (!any)
-			continue;
-		pid = start_server(types[ti], baseport + ti, plan, nplan, 0, 0,
-		    &syncfd);
-		if (pid == -1)
-			continue;
-		gaveup = 0;
-		for (i = 0; i < nplan && !gaveup; i++)
-			if (plan[i].type == types[ti] &&
-			    client(&plan[i], baseport + ti, syncfd) == -1)
-				gaveup = 1;
-		close(syncfd);
-		reap(pid, gaveup);
+		if (any)
+			run_part(role, types[ti], baseport + ti, plan, nplan, 0,
+			    syncfd);
 	}
 
-	if (do_refused) {
+	if (do_refused && role != ROLE_SERVER) {
 		refused(SOCK_STREAM, baseport + 99);
 		refused(SOCK_SEQPACKET, baseport + 99);
 	}
 
-	if (do_burst) {
-		pid = start_server(bursttype, baseport + 2, NULL, 0, 1, conn,
-		    &syncfd);
-		if (pid != -1) {
-			gaveup = burst(bursttype, baseport + 2, conn, syncfd);
-			close(syncfd);
-			reap(pid, gaveup == -1);
-		}
-		conn++;
-	}
+	if (do_burst)
+		run_part(role, bursttype, baseport + 2, NULL, 0, conn, syncfd);
 
 	if (do_analysis)
 		analysis();

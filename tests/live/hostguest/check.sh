@@ -1,0 +1,406 @@
+#!/bin/sh
+# Copyright (c) 2026 The vsockdump authors
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# Checks of the host-guest stage (run.sh): RESULTDIR holds the host's
+# results, RESULTDIR/guest the guest's.  Prints "ok" (with -v), "FAIL"
+# and "info" lines and ends with "N passed, N failed".
+#
+# Usage: check.sh [-v] RESULTDIR
+# Environment: LIVE_FLOWS (vsock-pcap-flows, required),
+# LIVE_TCPDUMP_PATCHED and LIVE_HOST_VSOCKDUMP (our tcpdump and
+# vsockdump, to filter the captures in userland), LIVE_TSHARK (see
+# ../check.sh).
+#
+#   each side	../check.sh on the side's captures against the logs of
+#		both generators of every part: CIDs 2 and 3, ports,
+#		types, SHUTDOWN flags, RST, refused connects, payload
+#		bytes and hash per direction, RW packets (64 KiB to the
+#		host; to the guest each 64 KiB packet cut into pieces of
+#		the guest's receive buffers: the largest piece seen, at
+#		most 4096 bytes, 3732 with Debian's 6.1), EOM on the last
+#		piece only, virtio len equal to the captured payload (on
+#		the host but for the kernel bug of ../check.awk's
+#		tapbug_ok(), checked to have exactly its shape), the pcap
+#		holds what the device counted, vsockdump and tshark agree
+#		on every packet
+#   generators	every vsock-traffic process ended with status 0
+#   both sides	each direction's packets in the same order with every
+#		header field equal, and the same payload per connection
+#		and direction (same_on_both: the hook for more per-side
+#		comparisons); how the interleaving of the two directions
+#		and the timestamps differ is reported (info)
+#   -Q		in: exactly the packets to the local CID (2 on the host,
+#		3 in the guest), out: exactly those from it
+#   filters	each capture filtered in the kernel holds exactly what
+#		the same filter selects in userland from the unfiltered
+#		capture (tcpdump and vsockdump -r), and what the fields
+#		say; "received by filter" counts only those
+#   probe	what a side cannot see: the host's connect to CID 4 (no
+#		such guest) fails with ENODEV and no tap shows it; the
+#		guest's times out, and both taps show its REQUEST only
+#   bulk	the bytes the sender sent arrived; a table of figures per
+#		capture path (info: bytes/s, packets the device saw,
+#		captured, received by filter, dropped by the kernel, lost
+#		uncounted = seen - captured - dropped, bytes in the pcap)
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+live=$(cd "$here/.." && pwd)
+verbose=0
+vflag=
+if [ "${1:-}" = -v ]; then
+	verbose=1
+	vflag=-v
+	shift
+fi
+res=${1:?usage: check.sh [-v] RESULTDIR}
+flows=${LIVE_FLOWS:?}
+td=${LIVE_TCPDUMP_PATCHED:-}
+vd=${LIVE_HOST_VSOCKDUMP:-}
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/live-hg.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT INT TERM
+. "$live/check-lib.sh"
+
+# ---- each side, against the generators' logs --------------------------
+for side in host guest; do
+	dir=$res
+	[ "$side" = guest ] && dir=$res/guest
+	# vhost cuts what it sends into the guest's receive buffers; the
+	# host's tap may show the kernel bug of check.awk's tapbug_ok().
+	bug=
+	[ "$side" = host ] && bug=3
+	LIVE_CHECK_CIDS="2 3" LIVE_CHECK_SPLIT="3:auto" \
+	LIVE_CHECK_TAPBUG=$bug LIVE_FLOWS=$flows \
+	    sh "$live/check.sh" $vflag "$dir" >"$tmp/side" 2>&1
+	grep -v ' passed, .* failed$' "$tmp/side" | sed "s/^\([a-zA-Z]*\) */&$side: /"
+	# shellcheck disable=SC2046
+	set -- $(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$tmp/side" | tail -n 1)
+	npass=$((npass + ${1:-0}))
+	nfail=$((nfail + ${3:-1}))
+done
+
+# ---- the generators ----------------------------------------------------
+for log in "$res"/*.server.log "$res"/*.client.log "$res"/guest/*.server.log \
+    "$res"/guest/*.client.log; do
+	[ -e "$log" ] || continue
+	name=${log#"$res"/}
+	rc=$(cat "${log%.log}.rc" 2>/dev/null || echo missing)
+	[ "$rc" = 0 ] && tail -n 1 "$log" | grep -qx 'done status=0'
+	ck $? "generator ${name%.log}: status 0, no error" -- "status $rc," \
+	    "$(grep '^error' "$log" | head -n 3 | tr '\n' ' ')"
+done
+
+# ---- both sides --------------------------------------------------------
+# pkts PCAP: every field of every packet, without its number.
+pkts() {
+	"$flows" "$1" 2>/dev/null | sed -n 's/^pkt n=[0-9]* //p'
+}
+
+# from CID PCAP: the packets whose source CID is CID: every header field
+# and the hash of the payload the virtio len covers (not the captured
+# lengths: see check.awk's tapbug_ok()).
+from() {
+	pkts "$2" | awk -v c="$1" '{ s = $3; sub(/^src=/, "", s)
+	    sub(/\..*/, "", s) } s == c' |
+	    sed 's/^caplen=[0-9]* len=[0-9]* //; s/ paylen=[0-9]*//'
+}
+
+# payloads PCAP: the payload bytes and hash per connection and direction,
+# of what the headers' len covers.
+payloads() {
+	"$flows" "$1" 2>/dev/null | sed -n \
+	    's/^flow \(.* rw=[0-9]*\) bytes=.* fnv=.* \(lbytes=.*\)/\1 \2/p'
+}
+
+# same_on_both LABEL CMD...: "CMD PCAP" prints the same for the host's
+# and the guest's main capture (patched.pcap).  Any analysis that must
+# agree on both sides of the device goes here, as one line.
+same_on_both() {
+	_label=$1
+	shift
+	"$@" "$res/patched.pcap" >"$tmp/both.host" 2>&1
+	"$@" "$res/guest/patched.pcap" >"$tmp/both.guest" 2>&1
+	[ -s "$tmp/both.host" ] && cmp -s "$tmp/both.host" "$tmp/both.guest"
+	ck $? "both sides: $_label" -- "host $(wc -l <"$tmp/both.host")" \
+	    "lines, guest $(wc -l <"$tmp/both.guest"), first difference:" \
+	    "$(diff "$tmp/both.host" "$tmp/both.guest" | grep '^[<>]' |
+	    head -n 2 | tr '\n' ' ')"
+}
+
+same_on_both "guest-to-host packets in the same order, every header field" \
+    from 3
+same_on_both "host-to-guest packets in the same order, every header field" \
+    from 2
+same_on_both "payload bytes and hash per connection and direction" payloads
+
+# How the two taps differ: each direction's packets are the same (above),
+# but each side taps what it sends before the other side taps it on
+# receipt, so packets crossing in flight are interleaved differently,
+# and the two machines' clocks differ.  Timestamps from vsockdump -tt.
+if [ -n "$vd" ]; then
+	for side in host guest; do
+		f=$res/patched.pcap
+		[ "$side" = guest ] && f=$res/guest/patched.pcap
+		"$vd" -tt -n -r "$f" 2>/dev/null |
+		    awk -v side="$side" '{ print side, $1, $3 }'
+	done | awk '
+	{
+		s = $3
+		sub(/\..*/, "", s)
+		d = s == 3 ? "g2h" : "h2g"
+		k = $1 SUBSEP d
+		n[k]++
+		ts[$1, d, n[k]] = $2
+		# packets of the other direction seen before this one
+		opp = ($1 SUBSEP (d == "g2h" ? "h2g" : "g2h"))
+		before[$1, d, n[k]] = n[opp] + 0
+		if ($1 == "host") {
+			hord[++nh] = d
+			hidx[nh] = n[k]
+		}
+	}
+	function median(a, m,    i, j, t) {
+		for (i = 2; i <= m; i++)
+			for (j = i; j > 1 && a[j - 1] > a[j]; j--) {
+				t = a[j]; a[j] = a[j - 1]; a[j - 1] = t
+			}
+		return m % 2 ? a[(m + 1) / 2] : (a[m / 2] + a[m / 2 + 1]) / 2
+	}
+	function off(d, i) {
+		return ts["host", d, i] - ts["guest", d, i]
+	}
+	END {
+		for (di = 1; di <= 2; di++) {
+			d = di == 1 ? "g2h" : "h2g"
+			m = n["host", d] < n["guest", d] ? n["host", d] : \
+			    n["guest", d]
+			diff = 0
+			late = 0
+			for (i = 1; i <= m; i++) {
+				if (before["host", d, i] != before["guest", d, i])
+					diff++
+				# seen later by the receiving side: more of
+				# the other direction before it there
+				if (d == "g2h" && before["host", d, i] > \
+				    before["guest", d, i])
+					late++
+				if (d == "h2g" && before["guest", d, i] > \
+				    before["host", d, i])
+					late++
+			}
+			printf "info both sides: %s: %d packets, %d placed " \
+			    "differently among the other direction'"'"'s " \
+			    "(%d of them later on the receiving side: " \
+			    "crossed in flight)\n", d, m, diff, late
+		}
+		# A guest-to-host packet followed (on the host) by a
+		# host-to-guest one: host-minus-guest time is clock offset
+		# plus latency for the first, offset minus latency for the
+		# second; the guest clock drifts, so only such close pairs
+		# are compared.
+		np = 0
+		for (i = 2; i <= nh; i++) {
+			if (hord[i - 1] != "g2h" || hord[i] != "h2g" ||
+			    hidx[i - 1] > n["guest", "g2h"] ||
+			    hidx[i] > n["guest", "h2g"])
+				continue
+			a = off("g2h", hidx[i - 1])
+			b = off("h2g", hidx[i])
+			lat[++np] = (a - b) / 2
+			skew[np] = (a + b) / 2
+		}
+		if (np > 0)
+			printf "info both sides: host clock minus guest clock " \
+			    "%.3f s at the first exchange, %.3f s at the " \
+			    "last (the nested guest'"'"'s clock drifts); " \
+			    "one-way latency, median of %d exchanges: %.2f ms\n",
+			    skew[1], skew[np], np, median(lat, np) * 1000
+	}'
+fi
+
+# ---- -Q in / -Q out ----------------------------------------------------
+# Local CIDs: 1 and 2 on the host, 1 and 3 in the guest; no packet of
+# this stage is to or from CID 1.
+for side in host guest; do
+	dir=$res
+	lc=2
+	if [ "$side" = guest ]; then
+		dir=$res/guest
+		lc=3
+	fi
+	pkts "$dir/patched.pcap" >"$tmp/all"
+	for q in in out; do
+		fld=dst
+		[ "$q" = out ] && fld=src
+		awk -v f="$fld=$lc." 'index($0, " " f) || index($0, f) == 1' \
+		    "$tmp/all" >"$tmp/want"
+		pkts "$dir/q-$q.pcap" >"$tmp/got"
+		[ -s "$tmp/want" ] && cmp -s "$tmp/want" "$tmp/got"
+		ck $? "$side: -Q $q captures exactly the $(wc -l <"$tmp/want")" \
+		    "packets whose $fld CID is $lc (local)" -- \
+		    "$(wc -l <"$tmp/got") captured"
+	done
+done
+
+# ---- filters: in the kernel, in userland, by the fields ----------------
+# select EXPR: the packets (pkts lines, stdin) that "vsock [src|dst]
+# cid|port N" selects, read from their fields.
+select_by_fields() {
+	awk -v expr="$1" '
+	BEGIN {
+		n = split(expr, w, " ")
+		dir = w[2] == "src" || w[2] == "dst" ? w[2] : ""
+		what = w[n - 1]
+		val = w[n]
+	}
+	function part(a) {
+		sub(/^[a-z]*=/, "", a)
+		if (what == "cid")
+			sub(/\..*/, "", a)
+		else
+			sub(/^[0-9]*\./, "", a)
+		return a
+	}
+	{
+		s = part($3)
+		d = part($4)
+		if ((dir != "dst" && s == val) || (dir != "src" && d == val))
+			print
+	}'
+}
+
+for side in host guest; do
+	dir=$res
+	[ "$side" = guest ] && dir=$res/guest
+	pkts "$dir/patched.pcap" >"$tmp/all"
+	for f in "$dir"/f-*.pcap; do
+		[ -e "$f" ] || continue
+		fcap=$(basename "$f" .pcap)
+		expr=$(cat "$dir/$fcap.filter" 2>/dev/null)
+		pkts "$f" >"$tmp/kernel"
+		select_by_fields "$expr" <"$tmp/all" >"$tmp/want"
+		nwant=$(wc -l <"$tmp/want" | tr -d ' ')
+		[ -s "$tmp/want" ] && cmp -s "$tmp/want" "$tmp/kernel"
+		ck $? "$side: $fcap: \"$expr\" in the kernel captures the" \
+		    "$nwant packets its fields select" -- \
+		    "$(wc -l <"$tmp/kernel") captured"
+		# Userland: libpcap's filter on the unfiltered capture.  Our
+		# static tcpdump must not drop privileges here (glibc's NSS
+		# modules do not load into a static program).
+		for prog in ${td:+td} ${vd:+vd}; do
+			if [ "$prog" = td ]; then
+				set -- "$td" -Z root
+			else
+				set -- "$vd"
+			fi
+			rm -f "$tmp/u.pcap"
+			# shellcheck disable=SC2086
+			"$@" -r "$dir/patched.pcap" -w "$tmp/u.pcap" $expr \
+			    2>/dev/null
+			pkts "$tmp/u.pcap" >"$tmp/user"
+			[ -s "$tmp/user" ] && cmp -s "$tmp/user" "$tmp/kernel"
+			ck $? "$side: $fcap: \"$expr\" selects the same packets" \
+			    "in the kernel as in userland ($(basename "$1") -r)" \
+			    -- "$(wc -l <"$tmp/user") in userland"
+		done
+		got=$(awk '$2 ~ /^packets?$/ && $3 == "received" { print $1 }' \
+		    "$dir/$fcap.stderr")
+		[ "$got" = "$nwant" ]
+		ck $? "$side: $fcap: \"received by filter\" counts only the" \
+		    "$nwant packets that passed the filter in the kernel" -- \
+		    "$got"
+	done
+done
+
+# kv KEY LINE...: the value of KEY=... in a log line.
+kv() {
+	_k=$1
+	shift
+	echo "$*" | tr ' ' '\n' | sed -n "s/^$_k=//p" | head -n 1
+}
+
+# ---- what a side cannot see: connects to CID 4, where no guest is -----
+# probe.log: "probe dst=4.9999 lport=N errno=E"; probe.pcap: both taps
+# meanwhile.  to4 PCAP: the packets to or from CID 4 (CID.PORT pairs and
+# virtio op).
+to4() {
+	pkts "$1" | awk '{ s = $3; d = $4; sub(/^src=/, "", s)
+	    sub(/^dst=/, "", d) }
+	    s ~ /^4\./ || d ~ /^4\./ { print s, d, $9 }'
+}
+if [ -f "$res/probe.log" ] || [ -f "$res/guest/probe.log" ]; then
+	hl=$(cat "$res/probe.log" 2>/dev/null)
+	gl=$(cat "$res/guest/probe.log" 2>/dev/null)
+	hp=$(kv lport "$hl")
+	gp=$(kv lport "$gl")
+	to4 "$res/probe.pcap" >"$tmp/h4"
+	to4 "$res/guest/probe.pcap" >"$tmp/g4"
+	[ "$(kv errno "$hl")" = ENODEV ] && ! grep -q "^2\.$hp " "$tmp/h4" &&
+	    ! grep -q "^2\.$hp " "$tmp/g4"
+	ck $? "host: a connect to CID 4 (no such guest) fails with ENODEV," \
+	    "and neither tap shows it (vhost drops it before its tap)" -- \
+	    "$hl; host tap: $(tr '\n' ';' <"$tmp/h4")"
+	want="3.$gp 4.9999 op=1"
+	[ "$(kv errno "$gl")" = ETIMEDOUT ] &&
+	    [ "$(cat "$tmp/g4")" = "$want" ] && [ "$(cat "$tmp/h4")" = "$want" ]
+	ck $? "guest: a connect to CID 4 times out (ETIMEDOUT); both taps" \
+	    "show its REQUEST and nothing else (vhost taps what the guest" \
+	    "sends, then drops what is not for the host)" -- "$gl;" \
+	    "guest tap: $(tr '\n' ';' <"$tmp/g4") host tap:" \
+	    "$(tr '\n' ';' <"$tmp/h4")"
+fi
+
+# ---- bulk: figures per capture path -------------------------------------
+# counter STEP: the device packets (rx + tx) at STEP of the host.
+counter() {
+	awk -v s="$1" '$1 == s { r = $2; t = $3; sub(/.*=/, "", r)
+	    sub(/.*=/, "", t); print r + t }' "$res/stats.txt"
+}
+
+first=1
+# In the order they ran.
+for c in $(sed -n 's/^bulk-\(.*\)-start .*/\1/p' "$res/stats.txt"); do
+	slog=$res/bulk-$c.server.log
+	clog=$res/guest/bulk-$c.client.log
+	rline=$(grep '^recv ' "$slog" | tail -n 1)
+	bline=$(grep '^burst ' "$clog" 2>/dev/null | tail -n 1)
+	sent=$(kv bytes "$bline")
+	got=$(kv bytes "$rline")
+	secs=$(kv seconds "$bline")
+	[ -n "$sent" ] && [ "$sent" = "$got" ] && [ "$sent" -gt 0 ]
+	ck $? "bulk-$c: all $sent bytes sent crossed to the host" -- \
+	    "received $got"
+	dev=$(( $(counter "bulk-$c-stopped") - $(counter "bulk-$c-start") ))
+	if [ "$first" = 1 ]; then
+		printf 'info bulk: %-8s %7s %6s %10s %8s %8s %8s %7s %5s %s\n' \
+		    capture seconds MB/s bytes dev-pkts captured received \
+		    dropped lost "pcap bytes"
+		first=0
+	fi
+	capd=- recv=- drop=- pbytes=-
+	if [ -f "$res/bulk-$c.pcap" ]; then
+		e=$res/bulk-$c.stderr
+		capd=$(awk '$2 ~ /^packets?$/ && $3 == "captured" { print $1 }' "$e")
+		recv=$(awk '$2 ~ /^packets?$/ && $3 == "received" { print $1 }' "$e")
+		drop=$(awk '$2 ~ /^packets?$/ && $3 == "dropped" { print $1 }' "$e")
+		fl=$("$flows" "$res/bulk-$c.pcap" 2>/dev/null | grep '^flow ' |
+		    head -n 1)
+		pbytes=$(kv bytes "$fl")
+		if [ "$drop" = 0 ] && [ "$c" != stock ]; then
+			[ "$pbytes" = "$got" ] &&
+			    [ "$(kv fnv "$fl")" = "$(kv fnv "$rline")" ]
+			ck $? "bulk-$c: nothing dropped, the capture holds the" \
+			    "$got bytes received, intact" -- "$pbytes bytes"
+		fi
+	fi
+	lost=-
+	[ "$capd" != - ] && lost=$((dev - capd - drop))
+	printf 'info bulk: %-8s %7.2f %6.2f %10s %8s %8s %8s %7s %5s %s\n' \
+	    "$c" "${secs:-0}" "$(awk -v b="${got:-0}" -v s="${secs:-1}" \
+	    'BEGIN { printf "%.2f", (s > 0 ? b / s / 1e6 : 0) }')" "$got" \
+	    "$dev" "$capd" "$recv" "$drop" "$lost" "${pbytes:--}"
+done
+
+echo "$npass passed, $nfail failed"
+[ "$nfail" -eq 0 ]
