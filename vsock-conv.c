@@ -338,10 +338,20 @@ parse(int dlt, uint32_t len, const uint8_t *p, uint32_t caplen,
 	k->flags = le32(v + 32);
 	k->buf_alloc = le32(v + 36);
 	k->fwd_cnt = le32(v + 40);
+	/*
+	 * The payload is what the virtio header's len says, as the peer
+	 * counts it for credit, within what is on the wire: a tap may copy
+	 * more after it (Linux before 5f344d809e01 did, for the pieces
+	 * vhost-vsock splits a packet into), or less.
+	 */
 	k->plen = len - VSOCKMON_HDR_LEN - hdr_len;
+	if (le32(v + 24) < k->plen)
+		k->plen = le32(v + 24);
 	k->payload = p + VSOCKMON_HDR_LEN + hdr_len;
 	k->pcaplen = caplen > VSOCKMON_HDR_LEN + hdr_len ?
 	    caplen - VSOCKMON_HDR_LEN - hdr_len : 0;
+	if (k->pcaplen > k->plen)
+		k->pcaplen = k->plen;
 	return 1;
 }
 
