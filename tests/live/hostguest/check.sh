@@ -134,6 +134,25 @@ same_on_both "host-to-guest packets in the same order, every header field" \
     from 2
 same_on_both "payload bytes and hash per connection and direction" payloads
 
+# conversations PCAP: vsockdump's connection analysis (-z conv,vsock,json),
+# what must be the same on both sides of the device: each conversation's
+# endpoints, type, packets, payload bytes and messages each way, and how
+# it ended; not its times (two clocks) or notes (a tap sees a crossing
+# differently).  Sorted: concurrent ones may start in another order.
+conversations() {
+	"$vd" -q -z conv,vsock,json -r "$1" 2>/dev/null | awk '{
+		line = $0
+		sub(/"start_seen".*"src_to_dst"/, "\"src_to_dst\"", line)
+		sub(/,"first_packet".*"state"/, ",\"state\"", line)
+		sub(/,"evicted".*/, "}", line)
+		sub(/^\{"index":[0-9]*,/, "{", line)
+		print line }' | LC_ALL=C sort
+}
+if [ -n "$vd" ]; then
+	same_on_both "vsockdump -z conv,vsock: the same conversations, packets," \
+	    "bytes and messages each way, and endings" conversations
+fi
+
 # How the two taps differ: each direction's packets are the same (above),
 # but each side taps what it sends before the other side taps it on
 # receipt, so packets crossing in flight are interleaved differently,
