@@ -68,14 +68,15 @@ vg="valgrind -q --error-exitcode=99 --leak-check=full
 pass=0
 fail=0
 n=0
+slot=0
 # run NAME CMD...: memcheck of one vsockdump run; stdin is the caller's.
 run() {
 	name=$1
 	shift
 	n=$((n + 1))
-	log=$WORKDIR/logs/$n.log
+	log=$WORKDIR/logs/$slot-$n.log
 	# shellcheck disable=SC2086
-	$vg --log-file="$log" "$@" >"$WORKDIR/out" 2>"$WORKDIR/err"
+	$vg --log-file="$log" "$@" >"$WORKDIR/out$slot" 2>"$WORKDIR/err$slot"
 	st=$?
 	if [ $st -eq 0 ] && [ ! -s "$log" ]; then
 		pass=$((pass + 1))
@@ -84,37 +85,64 @@ run() {
 	fail=$((fail + 1))
 	echo "FAIL: $name: exit $st (memcheck log $log)"
 	head -30 "$log"
-	tail -3 "$WORKDIR/err"
+	tail -3 "$WORKDIR/err$slot"
 	return 1
 }
 
 analysis="--notes -z conv,vsock -z conv,vsock,json -z expert
 	-z follow,vsock,hex,0 -z follow,vsock,raw,1"
-for cap in "$WORKDIR"/caps/*; do
-	c=$(basename "$cap")
-	before=$fail
-	# shellcheck disable=SC2086
-	run "$c (analysis)" "$VSOCKDUMP" -# -n -r "$cap" $analysis </dev/null
-	case $c in
-	conv-*)
-		[ $fail -eq $before ] && echo "PASS: $c (analysis)"
-		continue
-		;;
-	esac
-	while read -r opts; do
-		[ "$opts" = - ] && opts=
+# check_caps SLOT: the captures of that slot (every JOBS-th one), each
+# under every option set; its counts go to slot-SLOT.count.  The slots
+# run side by side, one a core.
+check_caps() {
+	slot=$1
+	i=0
+	for cap in "$WORKDIR"/caps/*; do
+		i=$((i + 1))
+		[ $(((i - 1) % jobs)) = "$slot" ] || continue
+		c=$(basename "$cap")
+		before=$fail
 		# shellcheck disable=SC2086
-		run "$c $opts" "$VSOCKDUMP" -# -n -r "$cap" $opts </dev/null
-	done <"$WORKDIR/optsets"
-	run "$c -w" "$VSOCKDUMP" -n -r "$cap" -w "$WORKDIR/w.pcap" </dev/null &&
-	    { "$VSOCKDUMP" -n -r "$WORKDIR/w.pcap" >/dev/null 2>&1 ||
-	    { echo "FAIL: $c -w: the written file cannot be read back";
-	      pass=$((pass - 1)); fail=$((fail + 1)); }; }
-	run "$c -w --print -v" "$VSOCKDUMP" -n -v --print -r "$cap" \
-	    -w "$WORKDIR/w2.pcap" </dev/null
-	run "$c -r -" "$VSOCKDUMP" -n -vv -r - <"$cap"
-	[ $fail -eq $before ] && echo "PASS: $c ($(wc -l <"$WORKDIR/optsets") option sets, -w, -w --print, -r -, analysis)"
+		run "$c (analysis)" "$VSOCKDUMP" -# -n -r "$cap" $analysis </dev/null
+		case $c in
+		conv-*)
+			[ $fail -eq $before ] && echo "PASS: $c (analysis)"
+			continue
+			;;
+		esac
+		while read -r opts; do
+			[ "$opts" = - ] && opts=
+			# shellcheck disable=SC2086
+			run "$c $opts" "$VSOCKDUMP" -# -n -r "$cap" $opts </dev/null
+		done <"$WORKDIR/optsets"
+		run "$c -w" "$VSOCKDUMP" -n -r "$cap" -w "$WORKDIR/w$slot.pcap" </dev/null &&
+		    { "$VSOCKDUMP" -n -r "$WORKDIR/w$slot.pcap" >/dev/null 2>&1 ||
+		    { echo "FAIL: $c -w: the written file cannot be read back";
+		      pass=$((pass - 1)); fail=$((fail + 1)); }; }
+		run "$c -w --print -v" "$VSOCKDUMP" -n -v --print -r "$cap" \
+		    -w "$WORKDIR/w2-$slot.pcap" </dev/null
+		run "$c -r -" "$VSOCKDUMP" -n -vv -r - <"$cap"
+		[ $fail -eq $before ] && echo "PASS: $c ($(wc -l <"$WORKDIR/optsets") option sets, -w, -w --print, -r -, analysis)"
+	done
+	echo "$pass $fail" >"$WORKDIR/slot-$slot.count"
+}
+jobs=$(nproc 2>/dev/null || echo 1)
+[ "$jobs" -gt 4 ] && jobs=4
+s_=0
+while [ "$s_" -lt "$jobs" ]; do
+	check_caps "$s_" >"$WORKDIR/slot-$s_.out" 2>&1 &
+	s_=$((s_ + 1))
 done
+wait
+s_=0
+while [ "$s_" -lt "$jobs" ]; do
+	cat "$WORKDIR/slot-$s_.out"
+	read -r p_ f_ <"$WORKDIR/slot-$s_.count" || { p_=0 f_=1; }
+	pass=$((pass + p_))
+	fail=$((fail + f_))
+	s_=$((s_ + 1))
+done
+slot=main
 
 # The cases of TESTLIST-vsockdump, each with its own options.
 before=$fail
