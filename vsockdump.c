@@ -46,6 +46,7 @@
 
 #include "netdissect.h"
 #include "savefile-trim.h"
+#include "vsockdump.h"
 
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "unknown"

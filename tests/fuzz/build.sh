@@ -43,7 +43,7 @@ AFL_CC=${AFL_CC:-afl-clang-fast}
 mkdir -p "$out" || exit 2
 
 cflags="-g -O1 -fno-omit-frame-pointer -Wall -Wextra -DHAVE_NET_IF_H=1
-	-I$srcdir/netdissect-stubs -I$srcdir/tests/fuzz $EXTRA_CFLAGS"
+	-I$srcdir/netdissect-stubs -I$srcdir/tests/fuzz -I$srcdir $EXTRA_CFLAGS"
 san="-fsanitize=address,undefined -fno-sanitize-recover=all"
 srcs="$srcdir/print-vsock.c $srcdir/vsockdump-sll.c
 	$srcdir/netdissect-stubs/util-print.c

@@ -56,6 +56,7 @@
 #include <pcap/pcap.h>
 
 #include "netdissect.h"
+#include "vsockdump.h"
 
 #include "fuzz-common.h"
 
