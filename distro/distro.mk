@@ -14,7 +14,7 @@ EXTRA_DIST += distro/README distro/dists.conf distro/PATCH_DATE \
 	distro/common.sh distro/fetch-upstream.sh distro/mkpatches.sh \
 	distro/check-distro.sh distro/build-debs.sh distro/tcpdump-vsock.1.in \
 	distro/libpcap-hunks distro/tcpdump-hunks pcap-vsockmon.c pcap-vsockmon.h \
-	pcap-vsockmon.README.txt gencode-vsock.c gencode-vsock.h \
+	pcap-vsockmon.README.txt gencode-vsock.c \
 	tests/filter tests/module \
 	patches/tcpdump patches/libpcap
 
