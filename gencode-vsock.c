@@ -587,7 +587,7 @@ static struct block *
 gen_vsock_range(compiler_state_t *cstate, enum e_offrel rel, u_int off,
     bpf_u_int32 n, bpf_u_int32 m)
 {
-	struct block *best, *b, *b0;
+	struct block *best, *b0;
 	int best_cost;
 	bpf_u_int32 v;
 
