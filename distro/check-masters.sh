@@ -77,6 +77,13 @@ apply_series() {
 }
 am_series() { cd "$1" && ugit am --whitespace=nowarn "$2"/*.patch; }
 
+# series_commits <pkg>: the commits of the series, oldest first
+series_commits() {
+	(cd "$W/$1" && git rev-list --reverse "$(git rev-list --max-parents=0 HEAD)"..HEAD)
+}
+# subject <pkg> <commit>
+subject() { (cd "$W/$1" && git log -1 --format=%s "$2"); }
+
 # changed <dir> <from> <to> <file...>: did the commits change one of the files
 changed() {
 	local d=$1 a=$2 b=$3
@@ -84,25 +91,31 @@ changed() {
 	! (cd "$d" && git diff --quiet "$a" "$b" -- "$@")
 }
 
+# checkout <pkg> <commit> <previous commit or ""> <configure option...>:
+# that commit in the tree, configured again (with upstream's developer
+# warnings: .devel) when it is the first or changes the build files
+checkout() {
+	local c=$2 prev=$3
+	cd "$W/$1"
+	git checkout -q "$c"
+	shift 3
+	if [ -z "$prev" ] || changed . "$prev" "$c" configure.ac Makefile.in aclocal.m4; then
+		touch .devel
+		./autogen.sh && ./configure "$@"
+	fi
+}
+
 # --- libpcap ------------------------------------------------------------------
 # build_libpcap <commit> <previous commit or "">: autotools, in the tree
 build_libpcap() {
-	local c=$1 prev=$2
-	cd "$W/libpcap"
-	git checkout -q "$c"
-	if [ -z "$prev" ] || changed . "$prev" "$c" configure.ac Makefile.in aclocal.m4; then
-		touch .devel
-		./autogen.sh && ./configure --disable-dbus --disable-rdma --prefix="$W/prefix" || return 1
-	fi
+	checkout libpcap "$1" "$2" --disable-dbus --disable-rdma --prefix="$W/prefix" || return 1
 	make -j"$JOBS" CFLAGS=-Werror && make -j"$JOBS" CFLAGS=-Werror testprogs
 }
 
 apply_series libpcap || finish
-mapfile -t lcommits < <(cd "$W/libpcap" && git rev-list --reverse HEAD~"$(($(git rev-list --count HEAD) - 1))"..HEAD)
 prev=
-for c in "${lcommits[@]}"; do
-	subj=$(cd "$W/libpcap" && git log -1 --format=%s "$c")
-	check "libpcap: \"$subj\" builds (autotools, .devel, -Werror, testprogs)" \
+for c in $(series_commits libpcap); do
+	check "libpcap: \"$(subject libpcap "$c")\" builds (autotools, .devel, -Werror, testprogs)" \
 		"$W/libpcap-build-${c:0:8}.log" build_libpcap "$c" "$prev" || finish
 	prev=$c
 done
@@ -132,14 +145,8 @@ check "libpcap: make install (for tcpdump's CMake build)" "$W/libpcap-install.lo
 # --- tcpdump ------------------------------------------------------------------
 # build_tcpdump <commit> <previous commit or "">
 build_tcpdump() {
-	local c=$1 prev=$2
-	cd "$W/tcpdump"
-	git checkout -q "$c"
-	if [ -z "$prev" ] || changed . "$prev" "$c" configure.ac Makefile.in aclocal.m4; then
-		touch .devel
-		./autogen.sh && ./configure --quiet || return 1
-		grep -q -- '\.\./libpcap' Makefile || { echo "not configured against ../libpcap"; return 1; }
-	fi
+	checkout tcpdump "$1" "$2" --quiet || return 1
+	grep -q -- '\.\./libpcap' Makefile || { echo "not configured against ../libpcap"; return 1; }
 	make -j"$JOBS" CFLAGS=-Werror
 }
 
@@ -164,10 +171,9 @@ vsock_tests() {
 }
 
 apply_series tcpdump || finish
-mapfile -t tcommits < <(cd "$W/tcpdump" && git rev-list --reverse HEAD~"$(($(git rev-list --count HEAD) - 1))"..HEAD)
 prev=
-for c in "${tcommits[@]}"; do
-	subj=$(cd "$W/tcpdump" && git log -1 --format=%s "$c")
+for c in $(series_commits tcpdump); do
+	subj=$(subject tcpdump "$c")
 	check "tcpdump: \"$subj\" builds (autotools, .devel, -Werror, ../libpcap)" \
 		"$W/tcpdump-build-${c:0:8}.log" build_tcpdump "$c" "$prev" || finish
 	if vsock_tests > "$W/tcpdump-vsock-${c:0:8}.log" 2>&1; then
