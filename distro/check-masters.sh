@@ -15,6 +15,7 @@
 #           the last commit, tcpdump's whole suite (make check), a CMake
 #           build (-Werror=dev, -Werror) against the installed libpcap,
 #           and our tests/TESTLIST through the patched tcpdump.
+#  both     the last commits built again with Clang (.devel, -Werror).
 #
 # Each check prints a line; the last line is "N passed, N failed".
 # usage: distro/check-masters.sh
@@ -209,4 +210,20 @@ case "$res" in
 		*) ok "our TESTLIST through the patched master tcpdump: $res";; esac;;
 *) grep ': failed' "$W/ours.log" | head -n 20; bad "our TESTLIST through the patched master tcpdump: ${res:-no result} (see $W/ours.log)";;
 esac
+
+# Clang, as upstream's CI builds with both compilers: the last commits of
+# both, configured again with CC=clang (its developer warnings differ).
+clang_build() {
+	cd "$W/$1" && make distclean > /dev/null 2>&1
+	shift
+	CC=clang ./configure "$@" && make -j"$JOBS" CFLAGS=-Werror
+}
+if command -v clang > /dev/null; then
+	check "libpcap: clang build of the last commit (.devel, -Werror)" "$W/libpcap-clang.log" \
+		clang_build libpcap --disable-dbus --disable-rdma &&
+	check "tcpdump: clang build of the last commit (.devel, -Werror, ../libpcap)" "$W/tcpdump-clang.log" \
+		clang_build tcpdump --quiet || true
+else
+	echo "(no clang: the Clang builds are skipped)"
+fi
 finish
