@@ -164,8 +164,9 @@ with one invalid: label; read the transport header length once.
 
 A virtio header shorter than 44 bytes (a transport header length below
 44, or a packet that ends inside it) is printed as far as it goes,
-rather than not at all; a capture that ends inside the vsockmon header
-or the virtio header still shows the fields before the cut.
+rather than not at all; a capture that ends in the last four bytes of
+the vsockmon header, or inside the virtio header, shows the fields
+before the cut, then \"[|vsock]\".
 
 vsock_print() prints a vsockmon packet found inside another link-layer
 header, for the cooked-capture printers (next commit)."
