@@ -32,6 +32,8 @@ if [ -z "${VSOCKGEN:-}" ]; then
 	VSOCKGEN=$WORKDIR/vsockgen
 	cc -O2 -o "$VSOCKGEN" "$TOP_SRCDIR/tools/vsockgen.c" || die "cannot build vsockgen"
 fi
+# The checks change directory: an absolute path.
+VSOCKGEN=$(cd "$(dirname "$VSOCKGEN")" && pwd)/$(basename "$VSOCKGEN")
 export VSOCKGEN
 
 W=$WORKDIR/masters
