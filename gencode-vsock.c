@@ -29,8 +29,17 @@
  */
 
 /*
- * Filter primitives for vsock traffic captured from a Linux vsockmon
- * device:
+ * The vsock part of libpcap's gencode.c.  It is not a compilation unit
+ * of its own: distro/mkpatches.sh appends everything after this comment
+ * to gencode.c (the hunks in distro/libpcap-hunks/ add the hooks, the
+ * prototypes, the keywords and the qualifiers), so that it uses
+ * gencode.c's own primitives, gen_cmp() and friends, bpf_error() and
+ * the compiler state, as the rest of gencode.c does.
+ */
+
+/*
+ * Linux vsock, as captured from a vsockmon device (this part:
+ * Copyright (c) 2026 The vsockdump authors):
  *
  *	vsock
  *	vsock [src|dst] port N		(also plain "port N" on DLT_VSOCK)
@@ -41,36 +50,24 @@
  *	vsock vop request|response|rst|shutdown|rw|credit_update|
  *	    credit_request|invalid|N
  *
- * The frame is a struct af_vsockmon_hdr (include/uapi/linux/vsockmon.h),
- * optionally preceded by a Linux cooked header whose ARPHRD type is
- * ARPHRD_VSOCKMON, then a transport header of the length given in the
- * vsockmon header.  Every vsock field is little-endian, while BPF loads
- * are big-endian: an equality test compares the loaded word with the
- * byte-swapped constant; an ordered test (port ranges, the transport
- * header length) is done on individual bytes, see vsock_gen_range().
- *
- * A test of a field loads the whole field; on a packet too short to hold
- * it, the filter program rejects the packet, as it does for any other
- * primitive applied to a truncated packet.
+ * The packet is a struct af_vsockmon_hdr (include/uapi/linux/vsockmon.h),
+ * the link-layer header on DLT_VSOCK and the link-layer payload of a
+ * LINUX_SLL or LINUX_SLL2 frame whose ARPHRD type is ARPHRD_VSOCKMON
+ * (the "any" device), followed by a transport header of the length the
+ * vsockmon header gives.  Every vsock field is little-endian and BPF
+ * loads are big-endian: an equality compares the loaded field with the
+ * byte-swapped value; an ordered test (port ranges, the transport header
+ * length) is done on single bytes or on an order-preserving image of the
+ * field computed in A, see gen_vsock_range().
  */
 
-#include <config.h>
+#ifndef ARPHRD_VSOCKMON
+#define ARPHRD_VSOCKMON	826
+#endif
 
-#include <stdlib.h>
-#include <string.h>
-
-#include "pcap-int.h"
-#include "gencode.h"
-#include "gencode-vsock.h"
-
-/* ARPHRD_VSOCKMON, as found in the ARPHRD type field of cooked headers. */
-#define VSOCK_ARPHRD_VSOCKMON	826
-
-/* Where the ARPHRD type is, and how long the cooked headers are. */
+/* Where the Linux cooked headers have the ARPHRD type. */
 #define VSOCK_SLL_HATYPE	2
-#define VSOCK_SLL_HDRLEN	16
 #define VSOCK_SLL2_HATYPE	8
-#define VSOCK_SLL2_HDRLEN	20
 
 /* struct af_vsockmon_hdr */
 #define VSOCK_OFF_SRC_CID	0
@@ -82,7 +79,7 @@
 #define VSOCK_OFF_THDR_LEN	28
 #define VSOCK_HDRLEN		32
 
-#define VSOCK_TRANSPORT_VIRTIO	2
+#define AF_VSOCK_TRANSPORT_VIRTIO	2
 
 /* struct virtio_vsock_hdr, after the vsockmon header */
 #define VSOCK_OFF_VIRTIO_TYPE	(VSOCK_HDRLEN + 28)
@@ -97,6 +94,9 @@
 
 /* Byte i (0 = least significant) of v. */
 #define VSOCK_BYTE(v, i)	(((v) >> (8 * (i))) & 0xff)
+
+/* A 16-bit value as a big-endian load sees it little-endian. */
+#define VSOCK_SWAP16(v)		(SWAPLONG(v) >> 16)
 
 struct vsock_name {
 	const char *name;
@@ -133,129 +133,66 @@ static const struct vsock_name vsock_vop_names[] = {
 };
 
 /*
- * What a primitive is compiled against: the offset of the vsockmon
- * header, and, for cooked captures, the offset of the ARPHRD type
- * that must be ARPHRD_VSOCKMON (0 if there is nothing to check).
+ * Where the vsockmon header is: the link-layer header on DLT_VSOCK, the
+ * link-layer payload of a cooked frame.
  */
-struct vsock_link {
-	compiler_state_t *cstate;
-	u_int base;
-	u_int hatype;
-};
-
-static int vsock_strcaseeq(const char *, const char *);
-
-static bpf_u_int32
-vsock_swap16(bpf_u_int32 v)
+static enum e_offrel
+gen_vsock_offrel(compiler_state_t *cstate)
 {
-	return (((v & 0xff) << 8) | ((v >> 8) & 0xff));
-}
-
-static bpf_u_int32
-vsock_swap32(bpf_u_int32 v)
-{
-	return (((v & 0xff) << 24) | ((v & 0xff00) << 8) |
-	    ((v >> 8) & 0xff00) | ((v >> 24) & 0xff));
-}
-
-static int
-vsock_link_setup(compiler_state_t *cstate, struct vsock_link *l)
-{
-	int linktype = vsock_cstate_linktype(cstate);
 	const char *name;
 
-	l->cstate = cstate;
-	switch (linktype) {
+	switch (cstate->linktype) {
 
 	case DLT_VSOCK:
-		l->base = 0;
-		l->hatype = 0;
-		return (0);
+		return (OR_LINKHDR);
 
 	case DLT_LINUX_SLL:
-		l->base = VSOCK_SLL_HDRLEN;
-		l->hatype = VSOCK_SLL_HATYPE;
-		return (0);
-
 	case DLT_LINUX_SLL2:
-		l->base = VSOCK_SLL2_HDRLEN;
-		l->hatype = VSOCK_SLL2_HATYPE;
-		return (0);
+		return (OR_LINKPL);
 	}
-	name = pcap_datalink_val_to_name(linktype);
+	name = pcap_datalink_val_to_name(cstate->linktype);
 	if (name != NULL)
-		bpf_set_error(cstate,
+		bpf_error(cstate,
 		    "'vsock' supported only on VSOCK, LINUX_SLL and LINUX_SLL2 links, not on %s",
 		    name);
-	else
-		bpf_set_error(cstate,
-		    "'vsock' supported only on VSOCK, LINUX_SLL and LINUX_SLL2 links, not on link-layer type %d",
-		    linktype);
-	return (-1);
+	bpf_error(cstate,
+	    "'vsock' supported only on VSOCK, LINUX_SLL and LINUX_SLL2 links, not on link-layer type %d",
+	    cstate->linktype);
 }
 
 /*
- * Test "size" bytes at offset "off" from the start of the packet,
- * ANDed with "mask" unless it is all ones, against "k" with the jump
- * "jtype".
+ * AND b with the test that the frame is a vsockmon frame: nothing on
+ * DLT_VSOCK, the ARPHRD type of a cooked header.
  */
 static struct block *
-vsock_cmp(struct vsock_link *l, u_int off, u_int size, bpf_u_int32 mask,
-    int jtype, bpf_u_int32 k)
-{
-	struct slist *s;
-	struct block *b;
-
-	s = vsock_new_stmt(l->cstate, BPF_LD|BPF_ABS|size, off);
-	if (mask != 0xffffffff && jtype == BPF_JEQ && k == 0) {
-		/*
-		 * "The masked bits are all 0" as a negated "jset", which
-		 * is what the optimizer makes of "and; jeq #0" anyway:
-		 * given "and; jeq #0" twice (as in "vsock src portrange
-		 * 0-3 and vsock src portrange 0-3"), libpcap 1.10's
-		 * optimizer concluded that nothing matched.
-		 */
-		b = vsock_new_block(l->cstate, s, BPF_JMP|BPF_JSET|BPF_K, mask);
-		gen_not(b);
-		return (b);
-	}
-	if (mask != 0xffffffff)
-		s->next = vsock_new_stmt(l->cstate, BPF_ALU|BPF_AND|BPF_K,
-		    mask);
-	return (vsock_new_block(l->cstate, s, BPF_JMP|jtype|BPF_K, k));
-}
-
-static struct block *
-vsock_byte_cmp(struct vsock_link *l, u_int off, int jtype, bpf_u_int32 k)
-{
-	return (vsock_cmp(l, off, BPF_B, 0xffffffff, jtype, k));
-}
-
-/* An always-true block. */
-static struct block *
-vsock_true(struct vsock_link *l)
-{
-	struct slist *s;
-
-	s = vsock_new_stmt(l->cstate, BPF_LD|BPF_IMM, 0);
-	return (vsock_new_block(l->cstate, s, BPF_JMP|BPF_JEQ|BPF_K, 0));
-}
-
-/*
- * AND "b" with the test that the frame is a vsockmon frame: nothing on
- * DLT_VSOCK, the ARPHRD type on cooked captures.
- */
-static struct block *
-vsock_gate(struct vsock_link *l, struct block *b)
+gen_vsock_gate(compiler_state_t *cstate, struct block *b)
 {
 	struct block *b0;
 
-	if (l->hatype == 0)
+	switch (cstate->linktype) {
+
+	case DLT_LINUX_SLL:
+		b0 = gen_cmp(cstate, OR_LINKHDR, VSOCK_SLL_HATYPE, BPF_H,
+		    ARPHRD_VSOCKMON);
+		break;
+
+	case DLT_LINUX_SLL2:
+		b0 = gen_cmp(cstate, OR_LINKHDR, VSOCK_SLL2_HATYPE, BPF_H,
+		    ARPHRD_VSOCKMON);
+		break;
+
+	default:
 		return (b);
-	b0 = vsock_cmp(l, l->hatype, BPF_H, 0xffffffff, BPF_JEQ,
-	    VSOCK_ARPHRD_VSOCKMON);
-	gen_and(b0, b);
-	return (b);
+	}
+	return (gen_and(b0, b));
+}
+
+/* The 32-bit little-endian field at off equals v. */
+static struct block *
+gen_vsock_cmp32(compiler_state_t *cstate, enum e_offrel rel, u_int off,
+    bpf_u_int32 v)
+{
+	return (gen_cmp(cstate, rel, off, BPF_W, SWAPLONG(v)));
 }
 
 /*
@@ -274,7 +211,7 @@ vsock_gate(struct vsock_link *l, struct block *b)
 #define VSOCK_MONO16_MUL	0x1000001U
 
 static bpf_u_int32
-vsock_mono16(bpf_u_int32 v)
+gen_vsock_mono16(bpf_u_int32 v)
 {
 	bpf_u_int32 lo = v & 0xff, hi = (v >> 8) & 0xff;
 
@@ -282,146 +219,137 @@ vsock_mono16(bpf_u_int32 v)
 }
 
 static struct slist *
-vsock_load_mono16(struct vsock_link *l, u_int off)
+gen_vsock_load_mono16(compiler_state_t *cstate, enum e_offrel rel, u_int off)
 {
-	struct slist *s;
+	struct slist *s, *s2;
 
-	s = vsock_new_stmt(l->cstate, BPF_LD|BPF_ABS|BPF_H, off);
-	s->next = vsock_new_stmt(l->cstate, BPF_ALU|BPF_MUL|BPF_K,
-	    VSOCK_MONO16_MUL);
+	s = gen_load_a(cstate, rel, off, BPF_H);
+	s2 = new_stmt(cstate, BPF_ALU|BPF_MUL|BPF_K);
+	s2->s.k = VSOCK_MONO16_MUL;
+	sappend(s, s2);
 	return (s);
+}
+
+/* A block that jumps with jtype against k, after the statements s. */
+static struct block *
+gen_vsock_jmp(compiler_state_t *cstate, struct slist *s, int jtype,
+    bpf_u_int32 k)
+{
+	struct block *b;
+
+	b = new_block(cstate, BPF_JMP|jtype|BPF_K);
+	b->stmts = s;
+	b->s.k = k;
+	return (b);
 }
 
 /*
  * A virtio field is there: the transport is virtio and the transport
  * header length covers the field, i.e. is at least "need", where the
  * field ends in the virtio header (VSOCK_VIRTIO_TYPE_END, _OP_END).  As
- * the printer does, a field is tested when it lies within the transport
- * header, whether or not the whole virtio header (44 bytes) is there.
- * The length test is a single jump on the image above, so that the
- * optimizer can drop a repeated test (as in "vsock vop rw or vsock vop
- * rst") on the paths where the first one passed.
+ * tcpdump prints it, a field is tested when it lies within the
+ * transport header, whether or not the whole virtio header (44 bytes)
+ * is there.
  */
 static struct block *
-vsock_virtio_present(struct vsock_link *l, u_int need)
+gen_vsock_virtio_present(compiler_state_t *cstate, enum e_offrel rel,
+    u_int need)
 {
 	struct block *b0, *b1;
 
-	b0 = vsock_cmp(l, l->base + VSOCK_OFF_TRANSPORT, BPF_H, 0xffffffff,
-	    BPF_JEQ, vsock_swap16(VSOCK_TRANSPORT_VIRTIO));
-	b1 = vsock_new_block(l->cstate,
-	    vsock_load_mono16(l, l->base + VSOCK_OFF_THDR_LEN),
-	    BPF_JMP|BPF_JGE|BPF_K, vsock_mono16(need));
-	gen_and(b0, b1);
-	return (b1);
+	b0 = gen_cmp(cstate, rel, VSOCK_OFF_TRANSPORT, BPF_H,
+	    VSOCK_SWAP16(AF_VSOCK_TRANSPORT_VIRTIO));
+	b1 = gen_vsock_jmp(cstate,
+	    gen_vsock_load_mono16(cstate, rel, VSOCK_OFF_THDR_LEN), BPF_JGE,
+	    gen_vsock_mono16(need));
+	return (gen_and(b0, b1));
 }
 
 /*
- * Lexicographic tests on the bytes 0..i (0 least significant) of a
- * little-endian field at offset "off": the bytes compare, from the most
- * significant down, as the numbers do.  A NULL return means "always
- * true".
+ * Port ranges.  n <= the little-endian 32-bit field at off <= m is
+ * compiled in the shortest of these shapes (the filter tests compare
+ * their lengths with hand-written link[] equivalents):
  *
- * vsock_range_ge(): bytes 0..i of the field >= bytes 0..i of n.
+ *  - the bytes above the most significant byte j in which n and m
+ *    differ equal theirs: one load (masked for three bytes) tests them;
+ *  - bytes 0..j compared lexicographically, one byte at a time, from
+ *    the most significant down (gen_vsock_range_lexi());
+ *  - or their value (or for two bytes the image above) computed in A
+ *    and compared with two jumps (gen_vsock_range_value());
+ *  - for a range of a few values, one comparison with each.
+ *
+ * A NULL block means "always true".
  */
 static bpf_u_int32
-vsock_low_mask(int i)
+gen_vsock_low_mask(int i)
 {
 	/* Bytes 0..i-1 of a 32-bit word. */
 	return (i <= 0 ? 0 : (i >= 4 ? 0xffffffff : (1U << (8 * i)) - 1));
 }
 
+/* Bytes 0..i of the field >= bytes 0..i of n; *costp += instructions. */
 static struct block *
-vsock_range_ge(struct vsock_link *l, u_int off, int i, bpf_u_int32 n)
+gen_vsock_range_ge(compiler_state_t *cstate, enum e_offrel rel, u_int off,
+    int i, bpf_u_int32 n, int *costp)
 {
 	bpf_u_int32 nb = VSOCK_BYTE(n, i);
 	struct block *b0, *b1, *rest;
 
-	if ((n & vsock_low_mask(i + 1)) == 0)
+	if ((n & gen_vsock_low_mask(i + 1)) == 0)
 		return (NULL);
-	if ((n & vsock_low_mask(i)) == 0)
-		return (vsock_byte_cmp(l, off + i, BPF_JGE, nb));
-	rest = vsock_range_ge(l, off, i - 1, n);
+	if ((n & gen_vsock_low_mask(i)) == 0) {
+		*costp += 2;
+		return (gen_cmp_ge(cstate, rel, off + i, BPF_B, nb));
+	}
+	rest = gen_vsock_range_ge(cstate, rel, off, i - 1, n, costp);
 	if (nb == 0) {
 		/* > 0, or == 0 and the rest >= */
-		b0 = vsock_byte_cmp(l, off + i, BPF_JGT, 0);
-		gen_or(b0, rest);
-		return (rest);
+		b0 = gen_cmp_gt(cstate, rel, off + i, BPF_B, 0);
+		*costp += 2;
+		return (gen_or(b0, rest));
 	}
 	if (nb == 0xff) {
-		b0 = vsock_byte_cmp(l, off + i, BPF_JEQ, 0xff);
-		gen_and(b0, rest);
-		return (rest);
+		b0 = gen_cmp(cstate, rel, off + i, BPF_B, 0xff);
+		*costp += 2;
+		return (gen_and(b0, rest));
 	}
-	b0 = vsock_byte_cmp(l, off + i, BPF_JGT, nb);
-	b1 = vsock_byte_cmp(l, off + i, BPF_JEQ, nb);
-	gen_and(b1, rest);
-	gen_or(b0, rest);
-	return (rest);
+	b0 = gen_cmp_gt(cstate, rel, off + i, BPF_B, nb);
+	b1 = gen_cmp(cstate, rel, off + i, BPF_B, nb);
+	*costp += 3;
+	return (gen_or(b0, gen_and(b1, rest)));
 }
 
-/* Bytes 0..i of the field <= bytes 0..i of m. */
+/* Bytes 0..i of the field <= bytes 0..i of m; *costp += instructions. */
 static struct block *
-vsock_range_le(struct vsock_link *l, u_int off, int i, bpf_u_int32 m)
+gen_vsock_range_le(compiler_state_t *cstate, enum e_offrel rel, u_int off,
+    int i, bpf_u_int32 m, int *costp)
 {
 	bpf_u_int32 mb = VSOCK_BYTE(m, i);
-	bpf_u_int32 lm = vsock_low_mask(i);
+	bpf_u_int32 lm = gen_vsock_low_mask(i);
 	struct block *b0, *b1, *rest;
 
-	if ((m & vsock_low_mask(i + 1)) == vsock_low_mask(i + 1))
+	if ((m & gen_vsock_low_mask(i + 1)) == gen_vsock_low_mask(i + 1))
 		return (NULL);
 	if ((m & lm) == lm) {
-		b0 = vsock_byte_cmp(l, off + i, BPF_JGT, mb);
-		gen_not(b0);
-		return (b0);
+		*costp += 2;
+		return (gen_cmp_le(cstate, rel, off + i, BPF_B, mb));
 	}
-	rest = vsock_range_le(l, off, i - 1, m);
+	rest = gen_vsock_range_le(cstate, rel, off, i - 1, m, costp);
 	if (mb == 0xff) {
 		/* != 0xff, or == 0xff and the rest <= */
-		b0 = vsock_byte_cmp(l, off + i, BPF_JEQ, 0xff);
-		gen_not(b0);
-		gen_or(b0, rest);
-		return (rest);
+		b0 = gen_not(gen_cmp(cstate, rel, off + i, BPF_B, 0xff));
+		*costp += 2;
+		return (gen_or(b0, rest));
 	}
 	if (mb == 0) {
-		b0 = vsock_byte_cmp(l, off + i, BPF_JEQ, 0);
-		gen_and(b0, rest);
-		return (rest);
+		b0 = gen_cmp(cstate, rel, off + i, BPF_B, 0);
+		*costp += 2;
+		return (gen_and(b0, rest));
 	}
-	b0 = vsock_byte_cmp(l, off + i, BPF_JGE, mb);
-	gen_not(b0);
-	b1 = vsock_byte_cmp(l, off + i, BPF_JEQ, mb);
-	gen_and(b1, rest);
-	gen_or(b0, rest);
-	return (rest);
-}
-
-/* Estimated instruction counts of the two, after optimization. */
-static int
-vsock_range_ge_cost(int i, bpf_u_int32 n)
-{
-	bpf_u_int32 nb = VSOCK_BYTE(n, i);
-
-	if ((n & vsock_low_mask(i + 1)) == 0)
-		return (0);
-	if ((n & vsock_low_mask(i)) == 0)
-		return (2);
-	return ((nb == 0 || nb == 0xff ? 2 : 3) +
-	    vsock_range_ge_cost(i - 1, n));
-}
-
-static int
-vsock_range_le_cost(int i, bpf_u_int32 m)
-{
-	bpf_u_int32 mb = VSOCK_BYTE(m, i);
-	bpf_u_int32 lm = vsock_low_mask(i);
-
-	if ((m & vsock_low_mask(i + 1)) == vsock_low_mask(i + 1))
-		return (0);
-	if ((m & lm) == lm)
-		return (2);
-	return ((mb == 0 || mb == 0xff ? 2 : 3) +
-	    vsock_range_le_cost(i - 1, m));
+	b0 = gen_cmp_lt(cstate, rel, off + i, BPF_B, mb);
+	b1 = gen_cmp(cstate, rel, off + i, BPF_B, mb);
+	*costp += 3;
+	return (gen_or(b0, gen_and(b1, rest)));
 }
 
 /*
@@ -434,204 +362,179 @@ vsock_range_le_cost(int i, bpf_u_int32 m)
  * The second alternative is reached when the first fails; the test
  * "byte j <= nb" put before it is always true when byte j == nb, and
  * lets the optimizer send the paths on which byte j > nb straight to
- * "false".  When one of the sub-tests on the lower bytes is always true
- * the test is simpler.
+ * "false".  When a sub-test on the lower bytes is always true the test
+ * is simpler.
  */
 static struct block *
-vsock_range_lexi(struct vsock_link *l, u_int off, int j, bpf_u_int32 n,
-    bpf_u_int32 m, int *costp)
+gen_vsock_range_lexi(compiler_state_t *cstate, enum e_offrel rel, u_int off,
+    int j, bpf_u_int32 n, bpf_u_int32 m, int *costp)
 {
 	bpf_u_int32 nb = VSOCK_BYTE(n, j), mb = VSOCK_BYTE(m, j);
-	struct block *ge, *le, *lo, *hi, *b0, *b1;
-	int cost;
+	struct block *ge = NULL, *le = NULL, *lo = NULL, *hi = NULL, *b0, *b1;
 
-	ge = j > 0 ? vsock_range_ge(l, off, j - 1, n) : NULL;
-	le = j > 0 ? vsock_range_le(l, off, j - 1, m) : NULL;
-	cost = (j > 0 ? vsock_range_ge_cost(j - 1, n) +
-	    vsock_range_le_cost(j - 1, m) : 0);
+	*costp = 0;
+	if (j > 0) {
+		ge = gen_vsock_range_ge(cstate, rel, off, j - 1, n, costp);
+		le = gen_vsock_range_le(cstate, rel, off, j - 1, m, costp);
+	}
 
 	if (ge == NULL && le == NULL) {
-		lo = hi = NULL;
 		if (nb > 0)
-			lo = vsock_byte_cmp(l, off + j, BPF_JGE, nb);
-		if (mb < 0xff) {
-			hi = vsock_byte_cmp(l, off + j, BPF_JGT, mb);
-			gen_not(hi);
-		}
+			lo = gen_cmp_ge(cstate, rel, off + j, BPF_B, nb);
+		if (mb < 0xff)
+			hi = gen_cmp_le(cstate, rel, off + j, BPF_B, mb);
 		*costp = (lo != NULL || hi != NULL) + (lo != NULL) +
 		    (hi != NULL);
 		if (lo == NULL)
 			return (hi);
-		if (hi != NULL)
-			gen_and(lo, hi);
-		else
-			hi = lo;
-		return (hi);
+		if (hi == NULL)
+			return (lo);
+		return (gen_and(lo, hi));
 	}
 
 	/* byte j < mb, or == mb and the lower bytes <= m */
 	if (le == NULL) {
-		hi = NULL;
 		if (mb < 0xff) {
-			hi = vsock_byte_cmp(l, off + j, BPF_JGT, mb);
-			gen_not(hi);
-			cost += 1;
+			hi = gen_cmp_le(cstate, rel, off + j, BPF_B, mb);
+			*costp += 1;
 		}
 	} else if (mb == 0xff) {
-		b0 = vsock_byte_cmp(l, off + j, BPF_JEQ, 0xff);
-		gen_not(b0);
-		gen_or(b0, le);
-		hi = le;
-		cost += 1;
+		b0 = gen_not(gen_cmp(cstate, rel, off + j, BPF_B, 0xff));
+		hi = gen_or(b0, le);
+		*costp += 1;
 	} else {
-		b0 = vsock_byte_cmp(l, off + j, BPF_JGE, mb);
-		gen_not(b0);
-		b1 = vsock_byte_cmp(l, off + j, BPF_JEQ, mb);
-		gen_and(b1, le);
-		gen_or(b0, le);
-		hi = le;
-		cost += 2;
+		b0 = gen_cmp_lt(cstate, rel, off + j, BPF_B, mb);
+		b1 = gen_cmp(cstate, rel, off + j, BPF_B, mb);
+		hi = gen_or(b0, gen_and(b1, le));
+		*costp += 2;
 	}
 
 	if (ge == NULL) {
 		/* byte j >= nb; byte j == nb < mb passes "hi" */
-		cost += 1;
+		*costp += 1;
 		if (nb > 0) {
-			lo = vsock_byte_cmp(l, off + j, BPF_JGE, nb);
-			gen_and(lo, hi);
-			cost += 1;
+			lo = gen_cmp_ge(cstate, rel, off + j, BPF_B, nb);
+			hi = gen_and(lo, hi);
+			*costp += 1;
 		}
-		*costp = cost;
 		return (hi);
 	}
 
 	/* byte j > nb and hi, or byte j == nb and the lower bytes >= n */
-	b0 = vsock_byte_cmp(l, off + j, BPF_JGT, nb);
-	if (hi != NULL)
-		gen_and(b0, hi);
-	else
-		hi = b0;
-	b0 = vsock_byte_cmp(l, off + j, BPF_JGT, nb);
-	gen_not(b0);
+	b0 = gen_cmp_gt(cstate, rel, off + j, BPF_B, nb);
+	hi = hi != NULL ? gen_and(b0, hi) : b0;
+	b0 = gen_cmp_le(cstate, rel, off + j, BPF_B, nb);
 	if (nb > 0) {
-		b1 = vsock_byte_cmp(l, off + j, BPF_JEQ, nb);
-		gen_and(b0, b1);
-		gen_and(b1, ge);
-		cost += 1;
+		b1 = gen_cmp(cstate, rel, off + j, BPF_B, nb);
+		ge = gen_and(gen_and(b0, b1), ge);
+		*costp += 1;
 	} else
-		gen_and(b0, ge);
-	gen_or(hi, ge);
-	*costp = cost + 2;
-	return (ge);
+		ge = gen_and(b0, ge);
+	*costp += 2;
+	return (gen_or(hi, ge));
 }
 
 /*
- * Into A, the little-endian value of the bytes 0..j of the field, or
- * for j == 1 its order-preserving image vsock_mono16().
- *
- * For the exact value of two bytes: "ldh" gives h = (b0 << 8) | b1;
- * h * 0x10001 = (h << 16) | h, as h < 2^16; shifted right by 8 and
- * masked with 0xffff, that is (b1 << 8) | b0.
+ * Into A, the little-endian value of the bytes 0..j of the field (for
+ * j == 1, its image gen_vsock_mono16()).  For three or four bytes, the
+ * bytes above 1 are shifted into X and ORed into the low half, which
+ * "ldh" loads swapped: h * 0x10001 = (h << 16) | h, as h < 2^16;
+ * shifted right by 8 and masked with 0xffff, that is h swapped.
  */
-static struct slist *
-vsock_swap_half(struct vsock_link *l, u_int off, struct slist **lastp)
-{
-	struct slist *s, *s1;
+static const int vsock_value_cost[4] = { 1, 2, 8, 11 };
 
-	s = vsock_new_stmt(l->cstate, BPF_LD|BPF_ABS|BPF_H, off);
-	s->next = s1 = vsock_new_stmt(l->cstate, BPF_ALU|BPF_MUL|BPF_K,
-	    0x10001);
-	s1->next = vsock_new_stmt(l->cstate, BPF_ALU|BPF_RSH|BPF_K, 8);
-	s1 = s1->next;
-	s1->next = vsock_new_stmt(l->cstate, BPF_ALU|BPF_AND|BPF_K, 0xffff);
-	*lastp = s1->next;
+static struct slist *
+gen_vsock_stmt(compiler_state_t *cstate, int code, bpf_u_int32 k)
+{
+	struct slist *s;
+
+	s = new_stmt(cstate, code);
+	s->s.k = k;
 	return (s);
 }
 
 static struct slist *
-vsock_assemble(struct vsock_link *l, u_int off, int j)
+gen_vsock_load_swapped16(compiler_state_t *cstate, enum e_offrel rel,
+    u_int off)
 {
-	struct slist *s, *last, *t;
+	struct slist *s;
+
+	s = gen_load_a(cstate, rel, off, BPF_H);
+	sappend(s, gen_vsock_stmt(cstate, BPF_ALU|BPF_MUL|BPF_K, 0x10001));
+	sappend(s, gen_vsock_stmt(cstate, BPF_ALU|BPF_RSH|BPF_K, 8));
+	sappend(s, gen_vsock_stmt(cstate, BPF_ALU|BPF_AND|BPF_K, 0xffff));
+	return (s);
+}
+
+static struct slist *
+gen_vsock_load_value(compiler_state_t *cstate, enum e_offrel rel, u_int off,
+    int j)
+{
+	struct slist *s;
 
 	switch (j) {
 
 	case 0:
-		return (vsock_new_stmt(l->cstate, BPF_LD|BPF_ABS|BPF_B, off));
+		return (gen_load_a(cstate, rel, off, BPF_B));
 
 	case 1:
-		return (vsock_load_mono16(l, off));
+		return (gen_vsock_load_mono16(cstate, rel, off));
 
 	case 2:
-		s = vsock_new_stmt(l->cstate, BPF_LD|BPF_ABS|BPF_B, off + 2);
-		last = s;
+		s = gen_load_a(cstate, rel, off + 2, BPF_B);
 		break;
 
 	default:
-		s = vsock_swap_half(l, off + 2, &last);
+		s = gen_vsock_load_swapped16(cstate, rel, off + 2);
 		break;
 	}
 	/* The upper part, shifted into place, goes to X. */
-	last->next = vsock_new_stmt(l->cstate, BPF_ALU|BPF_LSH|BPF_K, 16);
-	last = last->next;
-	last->next = vsock_new_stmt(l->cstate, BPF_MISC|BPF_TAX, 0);
-	last = last->next;
-	last->next = vsock_swap_half(l, off, &t);
-	t->next = vsock_new_stmt(l->cstate, BPF_ALU|BPF_OR|BPF_X, 0);
+	sappend(s, gen_vsock_stmt(cstate, BPF_ALU|BPF_LSH|BPF_K, 16));
+	sappend(s, new_stmt(cstate, BPF_MISC|BPF_TAX));
+	sappend(s, gen_vsock_load_swapped16(cstate, rel, off));
+	sappend(s, new_stmt(cstate, BPF_ALU|BPF_OR|BPF_X));
 	return (s);
 }
 
-static const int vsock_assemble_cost[4] = { 1, 2, 8, 11 };
-
 static struct block *
-vsock_range_assembled(struct vsock_link *l, u_int off, int j, bpf_u_int32 n,
-    bpf_u_int32 m)
+gen_vsock_range_value(compiler_state_t *cstate, enum e_offrel rel, u_int off,
+    int j, bpf_u_int32 n, bpf_u_int32 m)
 {
-	bpf_u_int32 max = vsock_low_mask(j + 1), lo_k, hi_k;
+	bpf_u_int32 max = gen_vsock_low_mask(j + 1);
 	struct block *lo = NULL, *hi = NULL;
+	int need_lo = (n & max) != 0, need_hi = (m & max) != max;
 
 	n &= max;
 	m &= max;
-	lo_k = j == 1 ? vsock_mono16(n) : n;
-	hi_k = j == 1 ? vsock_mono16(m) : m;
-	if (n > 0)
-		lo = vsock_new_block(l->cstate, vsock_assemble(l, off, j),
-		    BPF_JMP|BPF_JGE|BPF_K, lo_k);
-	if (m < max) {
+	if (j == 1) {
+		n = gen_vsock_mono16(n);
+		m = gen_vsock_mono16(m);
+	}
+	if (need_lo)
+		lo = gen_vsock_jmp(cstate,
+		    gen_vsock_load_value(cstate, rel, off, j), BPF_JGE, n);
+	if (need_hi) {
 		/*
-		 * When it follows "lo", this test is reached only from
-		 * it, with the value still in A: it needs no statements.
+		 * Right after "lo" this test is reached from it only, with
+		 * the value still in A: it needs no statements.
 		 */
-		hi = vsock_new_block(l->cstate,
-		    lo != NULL ? NULL : vsock_assemble(l, off, j),
-		    BPF_JMP|BPF_JGT|BPF_K, hi_k);
-		gen_not(hi);
+		hi = gen_not(gen_vsock_jmp(cstate, lo != NULL ? NULL :
+		    gen_vsock_load_value(cstate, rel, off, j), BPF_JGT, m));
 	}
 	if (lo == NULL)
 		return (hi);
 	if (hi == NULL)
 		return (lo);
-	gen_and(lo, hi);
-	return (hi);
+	return (gen_and(lo, hi));
 }
 
-/*
- * n <= the little-endian 32-bit field at "off" <= m, with n < m, tested
- * directly; *costp gets the expected instruction count.  NULL means
- * "always true" (n = 0 and m = 2^32 - 1).
- *
- * The bytes above the most significant byte in which n and m differ
- * must equal theirs: they are the last bytes of the field, so one load
- * of them (masked for three bytes) tests them.  The remaining bytes
- * are tested either lexicographically, byte by byte, or by computing
- * their value (or its image) in A and comparing it with two jumps,
- * whichever is expected to be shorter.
- */
+/* n <= the field <= m, with n < m, tested directly; see above. */
 static struct block *
-vsock_range_direct(struct vsock_link *l, u_int off, bpf_u_int32 n,
-    bpf_u_int32 m, int *costp)
+gen_vsock_range_direct(compiler_state_t *cstate, enum e_offrel rel,
+    u_int off, bpf_u_int32 n, bpf_u_int32 m, int *costp)
 {
 	struct block *pre, *tail;
-	int j, lexi_cost, asm_cost, cost;
+	int j, lexi_cost, value_cost;
 	bpf_u_int32 max;
 
 	for (j = 3; VSOCK_BYTE(n, j) == VSOCK_BYTE(m, j); j--)
@@ -639,62 +542,52 @@ vsock_range_direct(struct vsock_link *l, u_int off, bpf_u_int32 n,
 	switch (j) {
 
 	case 2:
-		pre = vsock_byte_cmp(l, off + 3, BPF_JEQ, VSOCK_BYTE(n, 3));
-		cost = 2;
+		pre = gen_cmp(cstate, rel, off + 3, BPF_B, VSOCK_BYTE(n, 3));
+		*costp = 2;
 		break;
 
 	case 1:
-		pre = vsock_cmp(l, off + 2, BPF_H, 0xffffffff, BPF_JEQ,
-		    (VSOCK_BYTE(n, 2) << 8) | VSOCK_BYTE(n, 3));
-		cost = 2;
+		pre = gen_cmp(cstate, rel, off + 2, BPF_H,
+		    VSOCK_SWAP16(n >> 16));
+		*costp = 2;
 		break;
 
 	case 0:
-		pre = vsock_cmp(l, off, BPF_W, 0x00ffffff, BPF_JEQ,
-		    vsock_swap32(n) & 0x00ffffff);
-		cost = 3;
+		pre = gen_mcmp(cstate, rel, off, BPF_W,
+		    SWAPLONG(n) & 0x00ffffff, 0x00ffffff);
+		*costp = 3;
 		break;
 
 	default:
 		pre = NULL;
-		cost = 0;
+		*costp = 0;
 		break;
 	}
 
-	tail = vsock_range_lexi(l, off, j, n, m, &lexi_cost);
-	max = vsock_low_mask(j + 1);
-	asm_cost = vsock_assemble_cost[j] + ((n & max) != 0) +
+	tail = gen_vsock_range_lexi(cstate, rel, off, j, n, m, &lexi_cost);
+	max = gen_vsock_low_mask(j + 1);
+	value_cost = vsock_value_cost[j] + ((n & max) != 0) +
 	    ((m & max) != max);
-	if (asm_cost < lexi_cost) {
-		tail = vsock_range_assembled(l, off, j, n, m);
-		cost += asm_cost;
+	if (value_cost < lexi_cost) {
+		/* The lexicographic blocks are left unused. */
+		tail = gen_vsock_range_value(cstate, rel, off, j, n, m);
+		*costp += value_cost;
 	} else
-		cost += lexi_cost;
-	*costp = cost;
+		*costp += lexi_cost;
 	if (pre == NULL)
 		return (tail);
 	if (tail == NULL)
 		return (pre);
-	gen_and(pre, tail);
-	return (tail);
+	return (gen_and(pre, tail));
 }
 
-/*
- * n <= the little-endian 32-bit field at "off" <= m.
- *
- * Candidates, the shorter expected one is used: the direct test above;
- * for a range of a few values, one comparison with each (on a single
- * load); for all values but one, the negated comparison with that one.  Each candidate loads the
- * last byte of the field first (or the whole field), so each rejects a
- * packet that does not hold the whole field.
- */
 #define VSOCK_RANGE_ENUM_MAX	8
 
 static struct block *
-vsock_gen_range(struct vsock_link *l, u_int off, bpf_u_int32 n,
-    bpf_u_int32 m)
+gen_vsock_range(compiler_state_t *cstate, enum e_offrel rel, u_int off,
+    bpf_u_int32 n, bpf_u_int32 m)
 {
-	struct block *best, *b, *b0;
+	struct block *best, *b0;
 	int best_cost;
 	bpf_u_int32 v;
 
@@ -704,126 +597,98 @@ vsock_gen_range(struct vsock_link *l, u_int off, bpf_u_int32 n,
 		m = v;
 	}
 	if (n == m)
-		return (vsock_cmp(l, off, BPF_W, 0xffffffff, BPF_JEQ,
-		    vsock_swap32(n)));
-	if (n == 0 && m == 0xffffffff) {
-		/* Every value: nothing to test. */
-		return (vsock_true(l));
-	}
-
+		return (gen_vsock_cmp32(cstate, rel, off, n));
+	if (n == 0 && m == 0xffffffff)
+		return (gen_true(cstate));
 	if ((n == 0 && m == 0xfffffffe) || (n == 1 && m == 0xffffffff)) {
-		/* All values but one: a single comparison, negated. */
-		b = vsock_cmp(l, off, BPF_W, 0xffffffff, BPF_JEQ,
-		    vsock_swap32(n == 0 ? 0xffffffff : 0));
-		gen_not(b);
-		return (b);
+		/* All values but one. */
+		return (gen_not(gen_vsock_cmp32(cstate, rel, off,
+		    n == 0 ? 0xffffffff : 0)));
 	}
 
-	best = vsock_range_direct(l, off, n, m, &best_cost);
-
+	best = gen_vsock_range_direct(cstate, rel, off, n, m, &best_cost);
 	if (m - n < VSOCK_RANGE_ENUM_MAX && (int)(m - n) + 2 < best_cost) {
-		b = NULL;
+		/* A few values: one comparison with each, on one load. */
+		best = NULL;
 		for (v = n;; v++) {
-			b0 = vsock_cmp(l, off, BPF_W, 0xffffffff, BPF_JEQ,
-			    vsock_swap32(v));
-			if (b != NULL)
-				gen_or(b, b0);
-			b = b0;
+			b0 = gen_vsock_cmp32(cstate, rel, off, v);
+			best = best != NULL ? gen_or(best, b0) : b0;
 			if (v == m)
 				break;
 		}
-		best = b;
 	}
 	return (best);
 }
 
 static struct block *
-vsock_gen_cid1(struct vsock_link *l, u_int off, uint64_t cid)
+gen_vsock_cid(compiler_state_t *cstate, enum e_offrel rel, u_int off,
+    uint64_t cid)
 {
 	struct block *b0, *b1;
 
 	/* The lower half first: the upper half is usually 0. */
-	b0 = vsock_cmp(l, off, BPF_W, 0xffffffff, BPF_JEQ,
-	    vsock_swap32((bpf_u_int32)(cid & 0xffffffff)));
-	b1 = vsock_cmp(l, off + 4, BPF_W, 0xffffffff, BPF_JEQ,
-	    vsock_swap32((bpf_u_int32)(cid >> 32)));
-	gen_and(b0, b1);
-	return (b1);
+	b0 = gen_vsock_cmp32(cstate, rel, off, (bpf_u_int32)cid);
+	b1 = gen_vsock_cmp32(cstate, rel, off + 4, (bpf_u_int32)(cid >> 32));
+	return (gen_and(b0, b1));
 }
 
-/* Check the direction qualifier; 0 if it is acceptable. */
-static int
-vsock_check_dir(compiler_state_t *cstate, int dir, int directional)
+/* The direction qualifier: none, or src/dst where "directional". */
+static void
+gen_vsock_check_dir(compiler_state_t *cstate, int dir, int directional)
 {
 	switch (dir) {
 
 	case Q_DEFAULT:
-		return (0);
+		return;
 
 	case Q_SRC:
 	case Q_DST:
 	case Q_OR:
 	case Q_AND:
 		if (directional)
-			return (0);
-		bpf_set_error(cstate,
+			return;
+		bpf_error(cstate,
 		    "'src' and 'dst' apply only to vsock cid, port and portrange");
-		return (-1);
 	}
-	bpf_set_error(cstate,
+	bpf_error(cstate,
 	    "'addr1', 'addr2', 'addr3', 'addr4', 'ra' and 'ta' are not valid for vsock");
-	return (-1);
 }
 
 /*
  * The source test, the destination test, or both, by the direction
- * qualifier; "what" is 0 for cid (v64), 1 for port (lo), 2 for
- * portrange (lo..hi).
+ * qualifier: of the CID cid, or of the port range lo..hi.
  */
+#define VSOCK_CID	0
+#define VSOCK_PORTS	1
+
 static struct block *
-vsock_gen_dir(struct vsock_link *l, int dir, int what, uint64_t v64,
+gen_vsock_dir(compiler_state_t *cstate, int dir, int what, uint64_t cid,
     bpf_u_int32 lo, bpf_u_int32 hi)
 {
-	struct block *b[2];
-	u_int srcoff, dstoff;
-	int i;
+	enum e_offrel rel = gen_vsock_offrel(cstate);
+	struct block *b0 = NULL, *b1 = NULL;
 
-	if (what == 0) {
-		srcoff = l->base + VSOCK_OFF_SRC_CID;
-		dstoff = l->base + VSOCK_OFF_DST_CID;
-	} else {
-		srcoff = l->base + VSOCK_OFF_SRC_PORT;
-		dstoff = l->base + VSOCK_OFF_DST_PORT;
-	}
-	for (i = 0; i < 2; i++) {
-		u_int off = i == 0 ? srcoff : dstoff;
-
-		b[i] = NULL;
-		if ((i == 0 && dir == Q_DST) || (i == 1 && dir == Q_SRC))
-			continue;
-		if (what == 0)
-			b[i] = vsock_gen_cid1(l, off, v64);
-		else if (what == 1)
-			b[i] = vsock_cmp(l, off, BPF_W, 0xffffffff, BPF_JEQ,
-			    vsock_swap32(lo));
-		else
-			b[i] = vsock_gen_range(l, off, lo, hi);
-	}
-	if (b[0] == NULL)
-		return (vsock_gate(l, b[1]));
-	if (b[1] == NULL)
-		return (vsock_gate(l, b[0]));
-	if (dir == Q_AND)
-		gen_and(b[0], b[1]);
-	else
-		gen_or(b[0], b[1]);
-	return (vsock_gate(l, b[1]));
+	if (dir != Q_DST)
+		b0 = what == VSOCK_CID ?
+		    gen_vsock_cid(cstate, rel, VSOCK_OFF_SRC_CID, cid) :
+		    gen_vsock_range(cstate, rel, VSOCK_OFF_SRC_PORT, lo, hi);
+	if (dir != Q_SRC)
+		b1 = what == VSOCK_CID ?
+		    gen_vsock_cid(cstate, rel, VSOCK_OFF_DST_CID, cid) :
+		    gen_vsock_range(cstate, rel, VSOCK_OFF_DST_PORT, lo, hi);
+	if (b0 == NULL)
+		return (gen_vsock_gate(cstate, b1));
+	if (b1 == NULL)
+		return (gen_vsock_gate(cstate, b0));
+	return (gen_vsock_gate(cstate,
+	    dir == Q_AND ? gen_and(b0, b1) : gen_or(b0, b1)));
 }
 
 /* A 16-bit field: the vsockmon op, the virtio type or op. */
 static struct block *
-vsock_gen_field16(struct vsock_link *l, int addr, bpf_u_int32 v)
+gen_vsock_field16(compiler_state_t *cstate, int addr, bpf_u_int32 v)
 {
+	enum e_offrel rel = gen_vsock_offrel(cstate);
 	struct block *b0, *b1;
 	const char *what;
 	u_int off, need = 0;
@@ -847,28 +712,24 @@ vsock_gen_field16(struct vsock_link *l, int addr, bpf_u_int32 v)
 		need = VSOCK_VIRTIO_OP_END;
 		break;
 	}
-	if (v > 0xffff) {
-		bpf_set_error(l->cstate,
-		    "vsock %s %u out of range (0-65535)", what, v);
-		return (NULL);
+	if (v > 0xffff)
+		bpf_error(cstate, "vsock %s %u out of range (0-65535)", what, v);
+	b1 = gen_cmp(cstate, rel, off, BPF_H, VSOCK_SWAP16(v));
+	if (need != 0) {
+		b0 = gen_vsock_virtio_present(cstate, rel, need);
+		b1 = gen_and(b0, b1);
 	}
-	b1 = vsock_cmp(l, l->base + off, BPF_H, 0xffffffff, BPF_JEQ,
-	    vsock_swap16(v));
-	if (addr != Q_VSOCK_OP) {
-		b0 = vsock_virtio_present(l, need);
-		gen_and(b0, b1);
-	}
-	return (vsock_gate(l, b1));
+	return (gen_vsock_gate(cstate, b1));
 }
 
 /*
- * Parse a number written as the scanner does (decimal, 0x hexadecimal,
- * or octal with a leading 0), up to "end" or the end of the string.
- * Returns 0 on success, -1 if it is not a number, 1 if it does not fit
- * in 64 bits.
+ * A number as the scanner reads it (decimal, 0x hexadecimal, or octal
+ * with a leading 0), from s up to end, or to the end of the string if
+ * end is NULL.  Returns 0, -1 if it is not a number, 1 if it does not
+ * fit in 64 bits.
  */
 static int
-vsock_parse_u64(const char *s, const char *end, uint64_t *vp)
+gen_vsock_parse_u64(const char *s, const char *end, uint64_t *vp)
 {
 	uint64_t v = 0;
 	u_int base = 10, digit;
@@ -906,22 +767,24 @@ vsock_parse_u64(const char *s, const char *end, uint64_t *vp)
 	return (0);
 }
 
+/* For the scanner: a number too large for 32 bits, but not for 64. */
 int
 vsock_lex_bignum(const char *text)
 {
 	uint64_t v;
 
-	return (vsock_parse_u64(text, NULL, &v) == 0 && v > 0xffffffffU);
+	return (gen_vsock_parse_u64(text, NULL, &v) == 0 && v > 0xffffffffU);
 }
 
+/* For the grammar: the qualifiers after "vsock" that are not keywords. */
 int
 vsock_qualifier(compiler_state_t *cstate, const char *name)
 {
-	if (vsock_strcaseeq(name, "cid"))
+	if (pcapint_strcasecmp(name, "cid") == 0)
 		return (Q_VSOCK_CID);
-	if (vsock_strcaseeq(name, "op"))
+	if (pcapint_strcasecmp(name, "op") == 0)
 		return (Q_VSOCK_OP);
-	if (vsock_strcaseeq(name, "vop"))
+	if (pcapint_strcasecmp(name, "vop") == 0)
 		return (Q_VSOCK_VOP);
 	bpf_set_error(cstate,
 	    "unknown vsock qualifier '%s' (cid, port, portrange, op, type or vop)",
@@ -929,150 +792,97 @@ vsock_qualifier(compiler_state_t *cstate, const char *name)
 	return (-1);
 }
 
-int
-vsock_handles_qual(compiler_state_t *cstate, struct qual q)
+/* Does gen_scode() or gen_ncode() hand the qualifiers q to us? */
+static int
+gen_vsock_handles(compiler_state_t *cstate, struct qual q)
 {
 	if (q.proto == Q_VSOCK)
 		return (1);
 	/* On DLT_VSOCK, a port can only be a vsock port. */
 	return (q.proto == Q_DEFAULT &&
 	    (q.addr == Q_PORT || q.addr == Q_PORTRANGE) &&
-	    vsock_cstate_linktype(cstate) == DLT_VSOCK);
+	    cstate->linktype == DLT_VSOCK);
 }
 
 struct block *
-vsock_gen_present(compiler_state_t *cstate)
+gen_vsock(compiler_state_t *cstate)
 {
-	struct vsock_link l;
-
-	if (vsock_link_setup(cstate, &l) < 0)
+	/*
+	 * Catch errors reported by us and routines below us, and return NULL
+	 * on an error.
+	 */
+	if (setjmp(cstate->top_ctx))
 		return (NULL);
-	return (vsock_gate(&l, vsock_true(&l)));
+
+	(void)gen_vsock_offrel(cstate);
+	return (gen_vsock_gate(cstate, gen_true(cstate)));
 }
 
 static struct block *
-vsock_gen_value(compiler_state_t *cstate, uint64_t v, struct qual q)
+gen_vsock_value(compiler_state_t *cstate, uint64_t v, struct qual q)
 {
-	struct vsock_link l;
-
-	if (vsock_link_setup(cstate, &l) < 0)
-		return (NULL);
+	(void)gen_vsock_offrel(cstate);
 	switch (q.addr) {
 
 	case Q_VSOCK_CID:
-		if (vsock_check_dir(cstate, q.dir, 1) < 0)
-			return (NULL);
-		return (vsock_gen_dir(&l, q.dir, 0, v, 0, 0));
+		gen_vsock_check_dir(cstate, q.dir, 1);
+		return (gen_vsock_dir(cstate, q.dir, VSOCK_CID, v, 0, 0));
 
 	case Q_PORT:
-		if (vsock_check_dir(cstate, q.dir, 1) < 0)
-			return (NULL);
-		return (vsock_gen_dir(&l, q.dir, 1, 0, (bpf_u_int32)v, 0));
-
 	case Q_PORTRANGE:
-		if (vsock_check_dir(cstate, q.dir, 1) < 0)
-			return (NULL);
-		return (vsock_gen_dir(&l, q.dir, 2, 0, (bpf_u_int32)v,
-		    (bpf_u_int32)v));
+		gen_vsock_check_dir(cstate, q.dir, 1);
+		return (gen_vsock_dir(cstate, q.dir, VSOCK_PORTS, 0,
+		    (bpf_u_int32)v, (bpf_u_int32)v));
 
 	case Q_VSOCK_OP:
 	case Q_VSOCK_TYPE:
 	case Q_VSOCK_VOP:
-		if (vsock_check_dir(cstate, q.dir, 0) < 0)
-			return (NULL);
-		return (vsock_gen_field16(&l, q.addr, (bpf_u_int32)v));
+		gen_vsock_check_dir(cstate, q.dir, 0);
+		return (gen_vsock_field16(cstate, q.addr, (bpf_u_int32)v));
 
 	case Q_HOST:
-		bpf_set_error(cstate, "'host' is not valid for vsock; use 'cid'");
-		return (NULL);
+		bpf_error(cstate, "'host' is not valid for vsock; use 'cid'");
 
 	case Q_NET:
-		bpf_set_error(cstate, "'net' is not valid for vsock");
-		return (NULL);
+		bpf_error(cstate, "'net' is not valid for vsock");
 	}
-	bpf_set_error(cstate, "invalid vsock qualifier");
-	return (NULL);
+	bpf_error(cstate, "invalid vsock qualifier");
 }
 
-struct block *
-vsock_gen_ncode(compiler_state_t *cstate, const char *s, bpf_u_int32 v,
+static struct block *
+gen_vsock_ncode(compiler_state_t *cstate, const char *s, bpf_u_int32 v,
     struct qual q)
 {
-	if (s != NULL) {
-		bpf_set_error(cstate, "'%s' is not a valid vsock %s", s,
+	if (s != NULL)
+		bpf_error(cstate, "'%s' is not a valid vsock %s", s,
 		    q.addr == Q_VSOCK_CID ? "cid" : "value");
-		return (NULL);
-	}
-	return (vsock_gen_value(cstate, v, q));
+	return (gen_vsock_value(cstate, v, q));
 }
 
-/*
- * ASCII case-insensitive comparison (libpcap's own one changed its name
- * between releases).
- */
-static int
-vsock_strcaseeq(const char *a, const char *b)
-{
-	unsigned char ca, cb;
-
-	do {
-		ca = (unsigned char)*a++;
-		cb = (unsigned char)*b++;
-		if (ca >= 'A' && ca <= 'Z')
-			ca += 'a' - 'A';
-		if (cb >= 'A' && cb <= 'Z')
-			cb += 'a' - 'A';
-		if (ca != cb)
-			return (0);
-	} while (ca != '\0');
-	return (1);
-}
-
-static int
-vsock_lookup(const struct vsock_name *names, const char *name,
-    bpf_u_int32 *vp)
-{
-	for (; names->name != NULL; names++) {
-		if (vsock_strcaseeq(names->name, name)) {
-			*vp = names->value;
-			return (0);
-		}
-	}
-	return (-1);
-}
-
-struct block *
-vsock_gen_scode(compiler_state_t *cstate, const char *name, struct qual q)
+static struct block *
+gen_vsock_scode(compiler_state_t *cstate, const char *name, struct qual q)
 {
 	const struct vsock_name *names;
-	struct vsock_link l;
 	const char *dash, *what;
 	uint64_t n, m;
-	bpf_u_int32 v;
 
 	switch (q.addr) {
 
 	case Q_PORTRANGE:
-		if (vsock_check_dir(cstate, q.dir, 1) < 0 ||
-		    vsock_link_setup(cstate, &l) < 0)
-			return (NULL);
+		gen_vsock_check_dir(cstate, q.dir, 1);
 		dash = strchr(name, '-');
 		if (dash == NULL ||
-		    vsock_parse_u64(name, dash, &n) != 0 ||
-		    vsock_parse_u64(dash + 1, NULL, &m) != 0) {
-			bpf_set_error(cstate,
+		    gen_vsock_parse_u64(name, dash, &n) != 0 ||
+		    gen_vsock_parse_u64(dash + 1, NULL, &m) != 0)
+			bpf_error(cstate,
 			    "invalid vsock port range '%s' (N-M, numbers only)",
 			    name);
-			return (NULL);
-		}
-		if (n > 0xffffffffU || m > 0xffffffffU) {
-			bpf_set_error(cstate,
+		if (n > 0xffffffffU || m > 0xffffffffU)
+			bpf_error(cstate,
 			    "vsock port range '%s' out of range (0-4294967295)",
 			    name);
-			return (NULL);
-		}
-		return (vsock_gen_dir(&l, q.dir, 2, 0, (bpf_u_int32)n,
-		    (bpf_u_int32)m));
+		return (gen_vsock_dir(cstate, q.dir, VSOCK_PORTS, 0,
+		    (bpf_u_int32)n, (bpf_u_int32)m));
 
 	case Q_VSOCK_OP:
 		names = vsock_op_names;
@@ -1090,33 +900,37 @@ vsock_gen_scode(compiler_state_t *cstate, const char *name, struct qual q)
 		break;
 
 	case Q_PORT:
-		bpf_set_error(cstate, "invalid vsock port '%s' (numbers only)",
+		bpf_error(cstate, "invalid vsock port '%s' (numbers only)",
 		    name);
-		return (NULL);
 
 	case Q_VSOCK_CID:
-		bpf_set_error(cstate, "invalid vsock cid '%s'", name);
-		return (NULL);
+		bpf_error(cstate, "invalid vsock cid '%s'", name);
 
 	default:
-		return (vsock_gen_value(cstate, 0, q));
+		return (gen_vsock_value(cstate, 0, q));
 	}
-	if (vsock_lookup(names, name, &v) < 0) {
-		bpf_set_error(cstate, "unknown vsock %s '%s'", what, name);
-		return (NULL);
-	}
-	return (vsock_gen_value(cstate, v, q));
+	for (; names->name != NULL; names++)
+		if (pcapint_strcasecmp(names->name, name) == 0)
+			return (gen_vsock_value(cstate, names->value, q));
+	bpf_error(cstate, "unknown vsock %s '%s'", what, name);
 }
 
+/*
+ * A number that does not fit in 32 bits: the scanner reported it as
+ * such, and then passed it on as LNUM, as it is valid as a vsock CID.
+ */
 struct block *
-vsock_gen_bignum(compiler_state_t *cstate, const char *s, struct qual q)
+gen_vsock_bignum(compiler_state_t *cstate, const char *s, struct qual q)
 {
 	uint64_t v;
 
-	if (q.proto != Q_VSOCK || q.addr != Q_VSOCK_CID ||
-	    vsock_parse_u64(s, NULL, &v) != 0) {
-		bpf_set_error(cstate, "number %s overflows 32 bits", s);
+	if (setjmp(cstate->top_ctx))
 		return (NULL);
-	}
-	return (vsock_gen_value(cstate, v, q));
+
+	if (q.proto != Q_VSOCK || q.addr != Q_VSOCK_CID ||
+	    gen_vsock_parse_u64(s, NULL, &v) != 0)
+		bpf_error(cstate, "number %s overflows 32 bits", s);
+	/* Not an error here: forget the scanner's report. */
+	cstate->error_set = 0;
+	return (gen_vsock_value(cstate, v, q));
 }

@@ -63,14 +63,25 @@
  *    source CID is local; loopback packets are both.
  *
  *  - Opening "vsockmon" uses an existing vsockmon device that is up,
- *    or creates one over rtnetlink and removes it when the capture is
- *    closed (by a small helper process, so that it is removed even
- *    after the caller dropped its privileges or died).
+ *    or creates one for this capture alone, in a network namespace of
+ *    its own that nothing but the capture's packet socket holds (the
+ *    vsock taps are global, so a vsockmon device sees every vsock
+ *    packet whatever its namespace).  Closing the socket, which
+ *    pcap_close() does and the kernel does at exit, ends the
+ *    namespace, and the kernel deletes the device with it: no
+ *    privilege is needed then, so the device goes even after the
+ *    caller has dropped its privileges (tcpdump does, by default), and
+ *    even if it dies.  A rtnetlink request could not do that: the
+ *    kernel checks CAP_NET_ADMIN on the task sending it
+ *    (netlink_net_capable()), not only on the socket's opener.
  */
 
-#ifdef HAVE_CONFIG_H
-#include <config.h>
+/* For unshare() and setns(), as pcap-linux.c does. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
 #endif
+
+#include <config.h>
 
 #include "pcap-int.h"
 
@@ -80,7 +91,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
-#include <signal.h>
+#include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -94,7 +105,6 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
-#include <sys/wait.h>
 
 #include <arpa/inet.h>
 #include <net/if.h>
@@ -107,34 +117,8 @@
 #include <linux/rtnetlink.h>
 
 #include "pcap-vsockmon.h"
-
-/*
- * libpcap 1.10.5 renamed its internal helpers with a "pcapint_"
- * prefix; PCAP_ERROR_CAPTURE_NOTSUP appeared in the same release, so
- * it tells the two apart.  A build can force either set with
- * -DVSOCKMON_PCAPINT_NAMES=0 or =1.
- */
-#ifndef VSOCKMON_PCAPINT_NAMES
-#ifdef PCAP_ERROR_CAPTURE_NOTSUP
-#define VSOCKMON_PCAPINT_NAMES	1
-#else
-#define VSOCKMON_PCAPINT_NAMES	0
-#endif
-#endif
-
-#if VSOCKMON_PCAPINT_NAMES
-#define vsm_errno_msg		pcapint_fmt_errmsg_for_errno
-#define vsm_find_dev		pcapint_find_dev
-#define vsm_add_dev		pcapint_add_dev
-#define vsm_install_bpf		pcapint_install_bpf_program
-#define vsm_cleanup_common	pcapint_cleanup_live_common
-#else
-#define vsm_errno_msg		pcap_fmt_errmsg_for_errno
-#define vsm_find_dev		find_dev
-#define vsm_add_dev		add_dev
-#define vsm_install_bpf		install_bpf_program
-#define vsm_cleanup_common	pcap_cleanup_live_common
-#endif
+#include "pcap-util.h"
+#include "extract.h"
 
 #ifndef ARPHRD_VSOCKMON
 #define ARPHRD_VSOCKMON		826
@@ -150,6 +134,7 @@
 #define VSM_PSEUDO_NAME		"vsockmon"
 #define VSM_LINK_KIND		"vsockmon"
 #define VSM_DESCRIPTION		"Linux vsock monitor"
+#define VSM_PRIVATE_NAME	"vsockmon0"	/* in its own namespace */
 #define VSM_PSEUDO_DESCRIPTION \
 	"Linux vsock monitor (a vsockmon device is created when opened)"
 
@@ -176,16 +161,12 @@
 #define VSM_TOV_IMMEDIATE_MS	1
 #define VSM_DRAIN_SLACK_MS	40	/* timer granularity (HZ=100) and scheduling */
 #define VSM_MAX_LOCAL_CIDS	4
-#define VSM_MAX_CREATE_TRIES	64
 
 struct pcap_vsockmon {
 	char		ifname[IF_NAMESIZE];
 	int		ifindex;
 
-	/* Device we created, and the helper that removes it. */
-	int		created;
-	pid_t		reaper_pid;
-	int		reaper_fd;
+	int		private_dev;	/* our own device, in its own namespace */
 
 	/* Ring. */
 	u_char		*ring;
@@ -201,13 +182,19 @@ struct pcap_vsockmon {
 	int		evfd;		/* wakes poll() on pcap_breakloop() */
 	int		nonblock;
 
-	/* Stop and drain state. */
-	int		stopped;	/* reject-all filter is attached */
-	int		draining;
-	int		drained;	/* drain done, PCAP_ERROR_BREAK pending */
+	/*
+	 * Stopping and draining (see vsockmon_read()).  In every state but
+	 * VSM_CAPTURING, the kernel has a filter that accepts nothing.
+	 */
+	enum {
+		VSM_CAPTURING,	/* the real filter is in the kernel */
+		VSM_DRAINING,	/* handing over what the ring holds */
+		VSM_DRAINED,	/* done, with packets: break at the next read */
+		VSM_STOPPED,	/* break reported: resume at the next read */
+		VSM_FAILED	/* device error reported: every read fails */
+	}		state;
 	struct timespec	drain_deadline;
 	int		dev_err;	/* errno reported by the socket, or 0 */
-	int		failed;		/* error reported; further reads fail */
 
 	/* Filtering. */
 	int		filter_in_kernel;	/* p->fcode runs in the kernel */
@@ -298,16 +285,6 @@ vsm_is_vsockmon(const char *name)
 
 	if (vsm_sysfs_number(name, "type", &type) == -1)
 		return 0;
-#ifdef VSOCKMON_TESTING
-	/*
-	 * Test builds only (tests/module/): on a kernel without
-	 * vsockmon, ifb devices named vsockmonN stand in for vsockmon
-	 * devices, and test packets are sent on them with AF_PACKET.
-	 */
-	if (type == 1 && strncmp(name, VSM_PSEUDO_NAME,
-	    sizeof(VSM_PSEUDO_NAME) - 1) == 0)
-		return 1;
-#endif
 	return type == ARPHRD_VSOCKMON;
 }
 
@@ -365,10 +342,6 @@ vsm_kernel_can_create(void)
 	struct utsname un;
 	char path[PATH_MAX];
 
-#ifdef VSOCKMON_TESTING
-	if (getenv("VSOCKMON_TEST_KIND") == NULL)
-		return 1;
-#endif
 	if (stat("/sys/module/vsockmon", &st) == 0)
 		return 1;
 	if (uname(&un) == -1)
@@ -448,8 +421,7 @@ vsm_list_devices(char *buf, size_t len)
 }
 
 /*
- * rtnetlink.  These routines use only the stack and system calls, as
- * vsm_rtnl_delete() also runs in the helper process after fork().
+ * rtnetlink, to make a vsockmon device and bring it up.
  */
 
 struct vsm_nlreq {
@@ -556,12 +528,6 @@ vsm_rtnl_create(const char *name)
 	linkinfo = vsm_nl_attr(&req.nh, sizeof(req), IFLA_LINKINFO, NULL, 0);
 	if (linkinfo == NULL)
 		return EINVAL;
-#ifdef VSOCKMON_TESTING
-	if (getenv("VSOCKMON_TEST_KIND") != NULL)
-		kind = getenv("VSOCKMON_TEST_KIND");
-	else
-		kind = "ifb";
-#endif
 	if (vsm_nl_attr(&req.nh, sizeof(req), IFLA_INFO_KIND, kind,
 	    strlen(kind)) == NULL)
 		return EINVAL;
@@ -585,145 +551,44 @@ vsm_rtnl_set_up(int ifindex)
 	return vsm_rtnl_talk(&req.nh);
 }
 
-static int
-vsm_rtnl_delete(int ifindex, const char *name)
-{
-	struct vsm_nlreq req;
-
-	memset(&req, 0, sizeof(req));
-	req.nh.nlmsg_len = NLMSG_LENGTH(sizeof(struct ifinfomsg));
-	req.nh.nlmsg_type = RTM_DELLINK;
-	req.ifi.ifi_family = AF_UNSPEC;
-	req.ifi.ifi_index = ifindex;
-	if (vsm_nl_attr(&req.nh, sizeof(req), IFLA_IFNAME, name,
-	    strlen(name) + 1) == NULL)
-		return EINVAL;
-	return vsm_rtnl_talk(&req.nh);
-}
-
 /*
- * The helper that removes a device we created.  It keeps the
- * privileges the caller had at open time, so the device goes away
- * even if the caller drops them afterwards (tcpdump does, by default)
- * or dies without closing the capture.  It waits for end-of-file on
- * its end of a socket pair; the parent closes its end in
- * pcap_close() (or the kernel does, at exit), then waits for the
- * helper to exit, so the device is gone when pcap_close() returns.
- */
-static void
-vsm_reaper_main(int fd, int ifindex, const char *name)
-{
-	struct sigaction sa;
-	char c;
-	long maxfd, i;
-	ssize_t n;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = SIG_IGN;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	sigaction(SIGQUIT, &sa, NULL);
-	sigaction(SIGPIPE, &sa, NULL);
-	(void)setsid();
-
-	maxfd = sysconf(_SC_OPEN_MAX);
-	if (maxfd < 0 || maxfd > 65536)
-		maxfd = 65536;
-	for (i = 0; i < maxfd; i++)
-		if (i != fd)
-			(void)close((int)i);
-
-	do {
-		n = read(fd, &c, 1);
-	} while (n > 0 || (n == -1 && errno == EINTR));
-
-	(void)vsm_rtnl_delete(ifindex, name);
-	_exit(0);
-}
-
-static void
-vsm_start_reaper(struct pcap_vsockmon *pv)
-{
-	int sv[2];
-	pid_t pid;
-
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == -1)
-		return;
-	pid = fork();
-	if (pid == -1) {
-		close(sv[0]);
-		close(sv[1]);
-		return;
-	}
-	if (pid == 0)
-		vsm_reaper_main(sv[1], pv->ifindex, pv->ifname);
-	close(sv[1]);
-	pv->reaper_pid = pid;
-	pv->reaper_fd = sv[0];
-}
-
-static void
-vsm_remove_created_device(struct pcap_vsockmon *pv)
-{
-	if (!pv->created)
-		return;
-	pv->created = 0;
-	if (pv->reaper_fd != -1) {
-		struct pollfd pfd;
-		char c;
-
-		/* Tell the helper, then wait (bounded) for it to finish. */
-		(void)shutdown(pv->reaper_fd, SHUT_WR);
-		pfd.fd = pv->reaper_fd;
-		pfd.events = POLLIN;
-		while (poll(&pfd, 1, 2000) == 1) {
-			if (read(pv->reaper_fd, &c, 1) <= 0)
-				break;
-		}
-		close(pv->reaper_fd);
-		pv->reaper_fd = -1;
-		while (waitpid(pv->reaper_pid, NULL, 0) == -1 &&
-		    errno == EINTR)
-			;
-		pv->reaper_pid = -1;
-	} else {
-		/* No helper could be started: try ourselves. */
-		(void)vsm_rtnl_delete(pv->ifindex, pv->ifname);
-	}
-}
-
-/*
- * Create a vsockmon device named vsockmonN (first free N) and bring
- * it up.  Returns 0, or a PCAP_ERROR_ value with p->errbuf set.
+ * The packet socket, p->fd, in the calling thread's network namespace.
+ * Protocol 0: nothing is queued until bind(), after the ring and the
+ * filter are in place.  Returns 0, or a PCAP_ERROR_ value with
+ * p->errbuf set.
  */
 static int
-vsm_create_device(pcap_t *p)
+vsm_open_socket(pcap_t *p)
 {
 	struct pcap_vsockmon *pv = p->priv;
-	char name[IF_NAMESIZE];
-	int n, err = 0, tries;
-	unsigned int idx;
 
-	for (n = 0, tries = 0; tries < VSM_MAX_CREATE_TRIES && n < 10000;
-	    n++) {
-		snprintf(name, sizeof(name), "%s%u", VSM_PSEUDO_NAME,
-		    (unsigned short)n);
-		if (vsm_if_exists(name))
-			continue;
-		tries++;
-		err = vsm_rtnl_create(name);
-		if (err != EEXIST)
-			break;
-	}
-	if (err == EPERM || err == EACCES) {
+	p->fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
+	if (p->fd != -1)
+		return 0;
+	if (errno == EPERM || errno == EACCES) {
 		snprintf(p->errbuf, PCAP_ERRBUF_SIZE,
-		    "creating a vsockmon device needs CAP_NET_ADMIN: run as "
-		    "root, or have one created beforehand with "
-		    "'ip link add name vsockmon0 type vsockmon && "
-		    "ip link set vsockmon0 up'");
+		    "capturing on %s needs CAP_NET_RAW (run as root, "
+		    "or give the program cap_net_raw)", pv->ifname);
 		return PCAP_ERROR_PERM_DENIED;
 	}
+	pcapint_fmt_errmsg_for_errno(p->errbuf, PCAP_ERRBUF_SIZE, errno,
+	    "can't open a packet socket");
+	return PCAP_ERROR;
+}
+
+/*
+ * In the network namespace just made for it: create the capture's own
+ * vsockmon device, bring it up and open the packet socket on it.
+ * Returns 0, or a PCAP_ERROR_ value with p->errbuf set.
+ */
+static int
+vsm_create_in_namespace(pcap_t *p)
+{
+	struct pcap_vsockmon *pv = p->priv;
+	unsigned int idx;
+	int err;
+
+	err = vsm_rtnl_create(VSM_PRIVATE_NAME);
 	if (err == EOPNOTSUPP || err == ENOENT || err == EAFNOSUPPORT) {
 		snprintf(p->errbuf, PCAP_ERRBUF_SIZE,
 		    "this kernel has no vsockmon support loaded: "
@@ -731,29 +596,78 @@ vsm_create_device(pcap_t *p)
 		return PCAP_ERROR_NO_SUCH_DEVICE;
 	}
 	if (err != 0) {
-		vsm_errno_msg(p->errbuf, PCAP_ERRBUF_SIZE, err,
-		    "can't create a vsockmon device (RTM_NEWLINK %s)", name);
-		return PCAP_ERROR;
-	}
-
-	idx = if_nametoindex(name);
-	if (idx == 0) {
-		vsm_errno_msg(p->errbuf, PCAP_ERRBUF_SIZE, errno,
-		    "created %s but can't find it", name);
-		return PCAP_ERROR;
-	}
-	vsm_copy_ifname(pv->ifname, sizeof(pv->ifname), name);
-	pv->ifindex = (int)idx;
-	pv->created = 1;
-	vsm_start_reaper(pv);
-
-	err = vsm_rtnl_set_up(pv->ifindex);
-	if (err != 0) {
-		vsm_errno_msg(p->errbuf, PCAP_ERRBUF_SIZE, err,
-		    "can't bring up %s", name);
+		pcapint_fmt_errmsg_for_errno(p->errbuf, PCAP_ERRBUF_SIZE, err,
+		    "can't create a vsockmon device (RTM_NEWLINK)");
 		return err == EPERM ? PCAP_ERROR_PERM_DENIED : PCAP_ERROR;
 	}
-	return 0;
+	idx = if_nametoindex(VSM_PRIVATE_NAME);
+	if (idx == 0) {
+		pcapint_fmt_errmsg_for_errno(p->errbuf, PCAP_ERRBUF_SIZE, errno,
+		    "created %s but can't find it", VSM_PRIVATE_NAME);
+		return PCAP_ERROR;
+	}
+	vsm_copy_ifname(pv->ifname, sizeof(pv->ifname), VSM_PRIVATE_NAME);
+	pv->ifindex = (int)idx;
+	err = vsm_rtnl_set_up(pv->ifindex);
+	if (err != 0) {
+		pcapint_fmt_errmsg_for_errno(p->errbuf, PCAP_ERRBUF_SIZE, err,
+		    "can't bring up %s", VSM_PRIVATE_NAME);
+		return err == EPERM ? PCAP_ERROR_PERM_DENIED : PCAP_ERROR;
+	}
+	return vsm_open_socket(p);
+}
+
+/*
+ * A vsockmon device for this capture alone, with the packet socket on
+ * it (p->fd), in a new network namespace that only that socket keeps
+ * alive: when the socket is closed (pcap_close(), or the kernel at
+ * exit), the namespace ends and the kernel deletes the device.  The
+ * calling thread enters the namespace for the time of the creation
+ * and comes back to its own.  Returns 0, or a PCAP_ERROR_ value with
+ * p->errbuf set.
+ */
+static int
+vsm_create_private_device(pcap_t *p)
+{
+	struct pcap_vsockmon *pv = p->priv;
+	int own_ns, status;
+
+	own_ns = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (own_ns == -1)	/* before Linux 3.17 */
+		own_ns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (own_ns == -1) {
+		pcapint_fmt_errmsg_for_errno(p->errbuf, PCAP_ERRBUF_SIZE,
+		    errno, "can't open this thread's network namespace");
+		return PCAP_ERROR;
+	}
+	if (unshare(CLONE_NEWNET) == -1) {
+		if (errno == EPERM) {
+			snprintf(p->errbuf, PCAP_ERRBUF_SIZE,
+			    "creating a vsockmon device needs CAP_NET_ADMIN "
+			    "and CAP_SYS_ADMIN: run as root, or have one "
+			    "created beforehand with 'ip link add name "
+			    "vsockmon0 type vsockmon && ip link set vsockmon0 "
+			    "up'");
+			status = PCAP_ERROR_PERM_DENIED;
+		} else {
+			pcapint_fmt_errmsg_for_errno(p->errbuf,
+			    PCAP_ERRBUF_SIZE, errno,
+			    "can't make a network namespace for a vsockmon "
+			    "device");
+			status = PCAP_ERROR;
+		}
+		close(own_ns);
+		return status;
+	}
+	pv->private_dev = 1;
+	status = vsm_create_in_namespace(p);
+	if (setns(own_ns, CLONE_NEWNET) == -1) {
+		pcapint_fmt_errmsg_for_errno(p->errbuf, PCAP_ERRBUF_SIZE,
+		    errno, "can't return to this thread's network namespace");
+		status = PCAP_ERROR;
+	}
+	close(own_ns);
+	return status;
 }
 
 /*
@@ -794,20 +708,6 @@ vsm_find_local_cids(struct pcap_vsockmon *pv)
 		vsm_add_local_cid(pv, 2);
 }
 
-static uint32_t
-vsm_le32(const u_char *b)
-{
-	return (uint32_t)b[0] | (uint32_t)b[1] << 8 |
-	    (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
-}
-
-static uint32_t
-vsm_bswap32(uint32_t v)
-{
-	return (v >> 24) | ((v >> 8) & 0xff00) | ((v << 8) & 0xff0000) |
-	    (v << 24);
-}
-
 /* Is the 64-bit little-endian CID at data+off one of ours? */
 static int
 vsm_cid_is_local(const struct pcap_vsockmon *pv, const u_char *data,
@@ -818,9 +718,9 @@ vsm_cid_is_local(const struct pcap_vsockmon *pv, const u_char *data,
 
 	if (caplen < off + 8)
 		return 0;
-	if (vsm_le32(data + off + 4) != 0)
+	if (EXTRACT_LE_U_4(data + off + 4) != 0)
 		return 0;
-	lo = vsm_le32(data + off);
+	lo = EXTRACT_LE_U_4(data + off);
 	for (i = 0; i < pv->n_local_cids; i++)
 		if (pv->local_cids[i] == lo)
 			return 1;
@@ -893,7 +793,7 @@ vsm_build_program(pcap_t *p, int with_dir, int with_user, u_int *lenp)
 		for (i = 0; i < m; i++)
 			f[k++] = (struct sock_filter)BPF_JUMP(
 			    BPF_JMP | BPF_JEQ | BPF_K,
-			    vsm_bswap32(pv->local_cids[i]),
+			    SWAPLONG(pv->local_cids[i]),
 			    (uint8_t)(m - i), 0);
 		f[k++] = (struct sock_filter)BPF_STMT(BPF_JMP | BPF_JA,
 		    body_len);
@@ -931,7 +831,7 @@ vsm_apply_kernel_filter(pcap_t *p)
 
 	pv->filter_in_kernel = 0;
 	pv->dir_in_kernel = 0;
-	if (pv->stopped)
+	if (pv->state != VSM_CAPTURING)
 		return;		/* installed on resume */
 	for (attempt = 0; attempt < 3; attempt++) {
 		int with_user = want_user && attempt == 0;
@@ -958,27 +858,13 @@ vsm_apply_kernel_filter(pcap_t *p)
 	pv->dir_in_kernel = !want_dir;
 }
 
-static int
-vsm_stop_kernel(pcap_t *p)
-{
-	struct pcap_vsockmon *pv = p->priv;
-	struct sock_filter none = BPF_STMT(BPF_RET | BPF_K, 0);
-
-	if (pv->stopped)
-		return 0;
-	if (vsm_attach(p, &none, 1) == -1)
-		return -1;
-	pv->stopped = 1;
-	return 0;
-}
-
 static void
 vsm_resume_kernel(pcap_t *p)
 {
 	struct pcap_vsockmon *pv = p->priv;
 	int refilter = pv->refilter_blocks;
 
-	pv->stopped = 0;
+	pv->state = VSM_CAPTURING;
 	vsm_apply_kernel_filter(p);
 	/* Blocks in the ring were filtered by the program we restore. */
 	pv->refilter_blocks = refilter;
@@ -989,7 +875,7 @@ vsockmon_setfilter(pcap_t *p, struct bpf_program *fp)
 {
 	struct pcap_vsockmon *pv = p->priv;
 
-	if (vsm_install_bpf(p, fp) < 0)
+	if (pcapint_install_bpf_program(p, fp) < 0)
 		return -1;
 	vsm_apply_kernel_filter(p);
 	/* Packets already in the ring passed the previous filter. */
@@ -1103,7 +989,7 @@ vsm_consume(pcap_t *p, int max, pcap_handler callback, u_char *user)
 
 			if (p->fcode.bf_insns != NULL &&
 			    (!pv->filter_in_kernel || pv->refilter_blocks > 0) &&
-			    bpf_filter(p->fcode.bf_insns, data, hdr.len,
+			    pcapint_filter(p->fcode.bf_insns, data, hdr.len,
 			    hdr.caplen) == 0) {
 				pv->user_rejected++;
 				continue;
@@ -1185,7 +1071,7 @@ vsm_wait(pcap_t *p, int timeout_ms, int with_breakloop_fd)
 	if (r == -1) {
 		if (errno == EINTR)
 			return 1;
-		vsm_errno_msg(p->errbuf, PCAP_ERRBUF_SIZE, errno,
+		pcapint_fmt_errmsg_for_errno(p->errbuf, PCAP_ERRBUF_SIZE, errno,
 		    "poll on %s", pv->ifname);
 		return PCAP_ERROR;
 	}
@@ -1205,10 +1091,10 @@ static void
 vsm_start_drain(pcap_t *p)
 {
 	struct pcap_vsockmon *pv = p->priv;
+	struct sock_filter none = BPF_STMT(BPF_RET | BPF_K, 0);
 	uint64_t v;
 	long ms;
 
-	pv->draining = 1;
 	if (pv->evfd != -1)
 		while (read(pv->evfd, &v, sizeof(v)) == (ssize_t)sizeof(v))
 			;
@@ -1217,7 +1103,9 @@ vsm_start_drain(pcap_t *p)
 	 * everything it has counted.  If the filter can't be replaced,
 	 * the drain still hands over what is in the ring.
 	 */
-	(void)vsm_stop_kernel(p);
+	if (pv->state == VSM_CAPTURING)
+		(void)vsm_attach(p, &none, 1);
+	pv->state = VSM_DRAINING;
 	clock_gettime(CLOCK_MONOTONIC, &pv->drain_deadline);
 	ms = 2L * pv->tov_ms + VSM_DRAIN_SLACK_MS;
 	pv->drain_deadline.tv_sec += ms / 1000;
@@ -1246,7 +1134,7 @@ vsm_device_error_message(pcap_t *p)
 		    "%s was removed during the capture (packets captured "
 		    "until then were delivered)", pv->ifname);
 	else
-		vsm_errno_msg(p->errbuf, PCAP_ERRBUF_SIZE, pv->dev_err,
+		pcapint_fmt_errmsg_for_errno(p->errbuf, PCAP_ERRBUF_SIZE, pv->dev_err,
 		    "error on the packet socket for %s", pv->ifname);
 }
 
@@ -1263,18 +1151,26 @@ vsockmon_read(pcap_t *p, int max_packets, pcap_handler callback,
 	if (pv->held)
 		vsm_release_current(pv);
 
-	if (pv->failed) {
+	switch (pv->state) {
+
+	case VSM_FAILED:
 		vsm_device_error_message(p);
 		return PCAP_ERROR;
-	}
-	if (pv->drained) {
+
+	case VSM_DRAINED:
 		/* The previous call finished the drain with packets. */
-		pv->drained = 0;
+		pv->state = VSM_STOPPED;
 		p->break_loop = 0;
 		return PCAP_ERROR_BREAK;
+
+	case VSM_STOPPED:
+		if (!p->break_loop)
+			vsm_resume_kernel(p);
+		break;
+
+	default:
+		break;
 	}
-	if (pv->stopped && !p->break_loop && !pv->draining)
-		vsm_resume_kernel(p);
 
 	for (;;) {
 		n += vsm_consume(p, max_packets - n, callback, user);
@@ -1282,7 +1178,7 @@ vsockmon_read(pcap_t *p, int max_packets, pcap_handler callback,
 			return n;
 
 		if (p->break_loop || pv->dev_err != 0) {
-			if (!pv->draining)
+			if (pv->state != VSM_DRAINING)
 				vsm_start_drain(p);
 			if (vsm_open_block_has_packets(pv)) {
 				int left = vsm_ms_until(&pv->drain_deadline);
@@ -1295,16 +1191,16 @@ vsockmon_read(pcap_t *p, int max_packets, pcap_handler callback,
 				}
 			}
 			/* Everything the kernel had is handed over. */
-			pv->draining = 0;
 			if (pv->dev_err != 0) {
-				pv->failed = 1;
+				pv->state = VSM_FAILED;
 				vsm_device_error_message(p);
 				return n > 0 ? n : PCAP_ERROR;
 			}
 			if (n > 0) {
-				pv->drained = 1;
+				pv->state = VSM_DRAINED;
 				return n;
 			}
+			pv->state = VSM_STOPPED;
 			p->break_loop = 0;
 			return PCAP_ERROR_BREAK;
 		}
@@ -1350,7 +1246,7 @@ vsockmon_stats(pcap_t *p, struct pcap_stat *ps)
 	memset(&st, 0, sizeof(st));
 	if (getsockopt(p->fd, SOL_PACKET, PACKET_STATISTICS, &st,
 	    &len) == -1) {
-		vsm_errno_msg(p->errbuf, PCAP_ERRBUF_SIZE, errno,
+		pcapint_fmt_errmsg_for_errno(p->errbuf, PCAP_ERRBUF_SIZE, errno,
 		    "can't get statistics (PACKET_STATISTICS) for %s",
 		    pv->ifname);
 		return -1;
@@ -1410,8 +1306,8 @@ vsockmon_cleanup(pcap_t *p)
 		close(pv->evfd);
 		pv->evfd = -1;
 	}
-	vsm_cleanup_common(p);		/* closes p->fd */
-	vsm_remove_created_device(pv);
+	/* Closing p->fd also ends the namespace of a private device. */
+	pcapint_cleanup_live_common(p);
 }
 
 /*
@@ -1429,7 +1325,7 @@ vsm_pick_device(pcap_t *p)
 
 	if (strcmp(dev, VSM_PSEUDO_NAME) == 0 && !vsm_is_vsockmon(dev)) {
 		if (vsm_find_up_device(pv->ifname, sizeof(pv->ifname)) == -1)
-			return vsm_create_device(p);
+			return vsm_create_private_device(p);
 	} else {
 		if (!vsm_is_vsockmon(dev)) {
 			vsm_list_devices(list, sizeof(list));
@@ -1466,7 +1362,7 @@ vsm_pick_device(pcap_t *p)
 		    "open \"vsockmon\"", pv->ifname, pv->ifname);
 		return PCAP_ERROR_IFACE_NOT_UP;
 	}
-	return 0;
+	return vsm_open_socket(p);
 }
 
 static int
@@ -1479,7 +1375,7 @@ vsm_setup_ring(pcap_t *p)
 
 	if (setsockopt(p->fd, SOL_PACKET, PACKET_VERSION, &version,
 	    sizeof(version)) == -1) {
-		vsm_errno_msg(p->errbuf, PCAP_ERRBUF_SIZE, errno,
+		pcapint_fmt_errmsg_for_errno(p->errbuf, PCAP_ERRBUF_SIZE, errno,
 		    "can't select TPACKET_V3 (Linux 3.19 or later needed)");
 		return PCAP_ERROR;
 	}
@@ -1518,7 +1414,7 @@ vsm_setup_ring(pcap_t *p)
 		    sizeof(req)) == 0)
 			break;
 		if (errno != ENOMEM || pv->block_nr <= 1) {
-			vsm_errno_msg(p->errbuf, PCAP_ERRBUF_SIZE, errno,
+			pcapint_fmt_errmsg_for_errno(p->errbuf, PCAP_ERRBUF_SIZE, errno,
 			    "can't create the packet ring for %s",
 			    pv->ifname);
 			return PCAP_ERROR;
@@ -1531,7 +1427,7 @@ vsm_setup_ring(pcap_t *p)
 	    MAP_SHARED, p->fd, 0);
 	if (pv->ring == MAP_FAILED) {
 		pv->ring = NULL;
-		vsm_errno_msg(p->errbuf, PCAP_ERRBUF_SIZE, errno,
+		pcapint_fmt_errmsg_for_errno(p->errbuf, PCAP_ERRBUF_SIZE, errno,
 		    "can't map the packet ring for %s", pv->ifname);
 		return PCAP_ERROR;
 	}
@@ -1548,8 +1444,6 @@ vsockmon_activate(pcap_t *p)
 	int status, err;
 	socklen_t len;
 
-	pv->reaper_fd = -1;
-	pv->reaper_pid = -1;
 	pv->evfd = -1;
 
 	if (p->opt.rfmon) {
@@ -1559,30 +1453,11 @@ vsockmon_activate(pcap_t *p)
 	if (p->snapshot <= 0 || p->snapshot > MAXIMUM_SNAPLEN)
 		p->snapshot = MAXIMUM_SNAPLEN;
 
+	/* The device, and the packet socket on it (p->fd). */
 	status = vsm_pick_device(p);
 	if (status != 0)
 		goto fail;
 	vsm_find_local_cids(pv);
-
-	/*
-	 * Protocol 0: nothing is queued until bind(), after the ring and
-	 * the filter are in place.
-	 */
-	p->fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
-	if (p->fd == -1) {
-		err = errno;
-		if (err == EPERM || err == EACCES) {
-			snprintf(p->errbuf, PCAP_ERRBUF_SIZE,
-			    "capturing on %s needs CAP_NET_RAW (run as root, "
-			    "or give the program cap_net_raw)", pv->ifname);
-			status = PCAP_ERROR_PERM_DENIED;
-		} else {
-			vsm_errno_msg(p->errbuf, PCAP_ERRBUF_SIZE, err,
-			    "can't open a packet socket");
-			status = PCAP_ERROR;
-		}
-		goto fail;
-	}
 
 	status = vsm_setup_ring(p);
 	if (status != 0)
@@ -1602,7 +1477,7 @@ vsockmon_activate(pcap_t *p)
 			    "%s disappeared while being opened", pv->ifname);
 			status = PCAP_ERROR_NO_SUCH_DEVICE;
 		} else {
-			vsm_errno_msg(p->errbuf, PCAP_ERRBUF_SIZE, err,
+			pcapint_fmt_errmsg_for_errno(p->errbuf, PCAP_ERRBUF_SIZE, err,
 			    "can't bind to %s", pv->ifname);
 			status = PCAP_ERROR;
 		}
@@ -1668,13 +1543,11 @@ vsockmon_create(const char *device, char *ebuf, int *is_ours)
 		return NULL;
 	pv = p->priv;
 	pv->evfd = -1;
-	pv->reaper_fd = -1;
-	pv->reaper_pid = -1;
 	p->activate_op = vsockmon_activate;
 
 	p->tstamp_precision_list = malloc(2 * sizeof(u_int));
 	if (p->tstamp_precision_list == NULL) {
-		vsm_errno_msg(ebuf, PCAP_ERRBUF_SIZE, errno, "malloc");
+		pcapint_fmt_errmsg_for_errno(ebuf, PCAP_ERRBUF_SIZE, errno, "malloc");
 		pcap_close(p);
 		return NULL;
 	}
@@ -1706,13 +1579,13 @@ vsockmon_findalldevs(pcap_if_list_t *devlistp, char *errbuf)
 			 * runs first); complete that entry rather than
 			 * adding a second one.
 			 */
-			dev = vsm_find_dev(devlistp, de->d_name);
+			dev = pcapint_find_dev(devlistp, de->d_name);
 			if (dev != NULL) {
 				if (dev->description == NULL) {
 					dev->description =
 					    strdup(VSM_DESCRIPTION);
 					if (dev->description == NULL) {
-						vsm_errno_msg(errbuf,
+						pcapint_fmt_errmsg_for_errno(errbuf,
 						    PCAP_ERRBUF_SIZE, errno,
 						    "malloc");
 						closedir(d);
@@ -1731,7 +1604,7 @@ vsockmon_findalldevs(pcap_if_list_t *devlistp, char *errbuf)
 				if (ifflags & IFF_RUNNING)
 					flags |= PCAP_IF_RUNNING;
 			}
-			if (vsm_add_dev(devlistp, de->d_name, flags,
+			if (pcapint_add_dev(devlistp, de->d_name, flags,
 			    VSM_DESCRIPTION, errbuf) == NULL) {
 				closedir(d);
 				return -1;
@@ -1739,9 +1612,9 @@ vsockmon_findalldevs(pcap_if_list_t *devlistp, char *errbuf)
 		}
 		closedir(d);
 	}
-	if (found == 0 && vsm_find_dev(devlistp, VSM_PSEUDO_NAME) == NULL &&
+	if (found == 0 && pcapint_find_dev(devlistp, VSM_PSEUDO_NAME) == NULL &&
 	    vsm_kernel_can_create()) {
-		if (vsm_add_dev(devlistp, VSM_PSEUDO_NAME,
+		if (pcapint_add_dev(devlistp, VSM_PSEUDO_NAME,
 		    PCAP_IF_CONNECTION_STATUS_NOT_APPLICABLE,
 		    VSM_PSEUDO_DESCRIPTION, errbuf) == NULL)
 			return -1;

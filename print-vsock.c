@@ -1,71 +1,66 @@
 /*
+ * Copyright (c) 2016 Gerard Garcia <nouboh@gmail.com>
+ * Copyright (c) 2017 Red Hat, Inc.
  * Copyright (c) 2026 The vsockdump authors
  *
  * Redistribution and use in source and binary forms, with or without
  * modification, are permitted provided that the following conditions
  * are met:
- * 1. Redistributions of source code must retain the above copyright
- *    notice, this list of conditions and the following disclaimer.
- * 2. Redistributions in binary form must reproduce the above copyright
- *    notice, this list of conditions and the following disclaimer in the
- *    documentation and/or other materials provided with the distribution.
- * 3. Neither the name of the copyright holder nor the names of its
- *    contributors may be used to endorse or promote products derived from
- *    this software without specific prior written permission.
  *
- * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS
- * "AS IS" AND ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT
- * LIMITED TO, THE IMPLIED WARRANTIES OF MERCHANTABILITY AND FITNESS FOR
- * A PARTICULAR PURPOSE ARE DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT
- * HOLDER OR CONTRIBUTORS BE LIABLE FOR ANY DIRECT, INDIRECT, INCIDENTAL,
- * SPECIAL, EXEMPLARY, OR CONSEQUENTIAL DAMAGES (INCLUDING, BUT NOT
- * LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR SERVICES; LOSS OF USE,
- * DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER CAUSED AND ON ANY
- * THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY, OR TORT
- * (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
- * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ *   1. Redistributions of source code must retain the above copyright
+ *      notice, this list of conditions and the following disclaimer.
+ *   2. Redistributions in binary form must reproduce the above copyright
+ *      notice, this list of conditions and the following disclaimer in
+ *      the documentation and/or other materials provided with the
+ *      distribution.
+ *   3. The names of the authors may not be used to endorse or promote
+ *      products derived from this software without specific prior
+ *      written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED ``AS IS'' AND WITHOUT ANY EXPRESS OR
+ * IMPLIED WARRANTIES, INCLUDING, WITHOUT LIMITATION, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE.
  */
 
-/* \summary: Linux vsock monitor (vsockmon) printer */
+/* \summary: Linux vsock printer */
 
 /*
- * A DLT_VSOCK packet is what a Linux vsockmon device hands to a packet
- * socket: a vsockmon header, then a transport header whose length the
- * vsockmon header gives, then the payload.  Every field is little-endian.
- * Sources: include/uapi/linux/vsockmon.h and virtio_vsock.h (Linux),
- * the virtio specification's socket device chapter.
+ * specification: include/uapi/linux/vsockmon.h and
+ * include/uapi/linux/virtio_vsock.h in Linux; the virtio specification,
+ * "Socket Device".
  *
- * vsockmon header (struct af_vsockmon_hdr):
+ * A vsockmon device hands over a vsockmon header, then a transport
+ * header of the length the vsockmon header gives (whatever the
+ * transport), then the payload.  All fields are little-endian.
+ *
+ * vsockmon header (struct af_vsockmon_hdr), 32 bytes:
  *
  *  0                   1                   2                   3
  *  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
  * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- * |                      source CID (64 bits)                     |
+ * |                     source CID (64 bits)                      |
  * +                                                               +
  * |                                                               |
  * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- * |                    destination CID (64 bits)                  |
+ * |                   destination CID (64 bits)                   |
  * +                                                               +
  * |                                                               |
  * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  * |                          source port                          |
  * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- * |                        destination port                       |
+ * |                       destination port                        |
  * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  * |              op               |           transport           |
  * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- * |    transport header length    |            reserved           |
+ * |    transport header length    |           reserved            |
  * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  *
  * virtio transport header (struct virtio_vsock_hdr), 44 bytes:
  *
  * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- * |               source CID (64 bits), as above                  |
- * |             destination CID (64 bits), as above               |
+ * |         source and destination CIDs (64 bits each)            |
  * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- * |                          source port                          |
- * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- * |                        destination port                       |
+ * |              source and destination ports (32 bits each)      |
  * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  * |                        payload length                         |
  * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
@@ -77,74 +72,72 @@
  * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  * |                            fwd_cnt                            |
  * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- *
- * The payload starts right after the transport header, whatever the
- * transport, so the header length is always honoured.
  */
 
-#ifdef HAVE_CONFIG_H
 #include <config.h>
-#endif
 
 #include "netdissect-stdinc.h"
 
 #include <stddef.h>
 
+#define ND_LONGJMP_FROM_TCHECK
 #include "netdissect.h"
 #include "extract.h"
 
-#define VSOCKMON_HDR_LEN	32
-#define VIRTIO_VSOCK_HDR_LEN	44
+enum af_vsockmon_transport {
+	AF_VSOCK_TRANSPORT_UNKNOWN = 0,
+	AF_VSOCK_TRANSPORT_NO_INFO = 1,		/* No transport information */
+	AF_VSOCK_TRANSPORT_VIRTIO = 2,		/* Virtio transport header */
+};
 
-/* vsockmon header: transport */
-#define VSOCKMON_TRANSPORT_UNKNOWN	0
-#define VSOCKMON_TRANSPORT_NO_INFO	1
-#define VSOCKMON_TRANSPORT_VIRTIO	2
-
-static const struct tok vsockmon_transport_values[] = {
-	{ VSOCKMON_TRANSPORT_UNKNOWN,	"UNKNOWN" },
-	{ VSOCKMON_TRANSPORT_NO_INFO,	"NO_INFO" },
-	{ VSOCKMON_TRANSPORT_VIRTIO,	"VIRTIO" },
+static const struct tok vsock_transport[] = {
+	{ AF_VSOCK_TRANSPORT_UNKNOWN,	"UNKNOWN" },
+	{ AF_VSOCK_TRANSPORT_NO_INFO,	"NO_INFO" },
+	{ AF_VSOCK_TRANSPORT_VIRTIO,	"VIRTIO" },
 	{ 0, NULL }
 };
 
-/* vsockmon header: op */
-#define VSOCKMON_OP_UNKNOWN	0
-#define VSOCKMON_OP_CONNECT	1
-#define VSOCKMON_OP_DISCONNECT	2
-#define VSOCKMON_OP_CONTROL	3
-#define VSOCKMON_OP_PAYLOAD	4
+enum af_vsockmon_op {
+	AF_VSOCK_OP_UNKNOWN = 0,
+	AF_VSOCK_OP_CONNECT = 1,
+	AF_VSOCK_OP_DISCONNECT = 2,
+	AF_VSOCK_OP_CONTROL = 3,
+	AF_VSOCK_OP_PAYLOAD = 4,
+};
 
-static const struct tok vsockmon_op_values[] = {
-	{ VSOCKMON_OP_UNKNOWN,		"UNKNOWN" },
-	{ VSOCKMON_OP_CONNECT,		"CONNECT" },
-	{ VSOCKMON_OP_DISCONNECT,	"DISCONNECT" },
-	{ VSOCKMON_OP_CONTROL,		"CONTROL" },
-	{ VSOCKMON_OP_PAYLOAD,		"PAYLOAD" },
+static const struct tok vsock_op[] = {
+	{ AF_VSOCK_OP_UNKNOWN,		"UNKNOWN" },
+	{ AF_VSOCK_OP_CONNECT,		"CONNECT" },
+	{ AF_VSOCK_OP_DISCONNECT,	"DISCONNECT" },
+	{ AF_VSOCK_OP_CONTROL,		"CONTROL" },
+	{ AF_VSOCK_OP_PAYLOAD,		"PAYLOAD" },
 	{ 0, NULL }
 };
 
-/* virtio header: type (3, DGRAM, was proposed but never merged) */
-#define VIRTIO_VSOCK_TYPE_STREAM	1
-#define VIRTIO_VSOCK_TYPE_SEQPACKET	2
+/* Type 3, DGRAM, was proposed but never merged. */
+enum virtio_vsock_type {
+	VIRTIO_VSOCK_TYPE_STREAM = 1,
+	VIRTIO_VSOCK_TYPE_SEQPACKET = 2,
+};
 
-static const struct tok virtio_vsock_type_values[] = {
+static const struct tok virtio_type[] = {
 	{ VIRTIO_VSOCK_TYPE_STREAM,	"STREAM" },
 	{ VIRTIO_VSOCK_TYPE_SEQPACKET,	"SEQPACKET" },
 	{ 0, NULL }
 };
 
-/* virtio header: op */
-#define VIRTIO_VSOCK_OP_INVALID		0
-#define VIRTIO_VSOCK_OP_REQUEST		1
-#define VIRTIO_VSOCK_OP_RESPONSE	2
-#define VIRTIO_VSOCK_OP_RST		3
-#define VIRTIO_VSOCK_OP_SHUTDOWN	4
-#define VIRTIO_VSOCK_OP_RW		5
-#define VIRTIO_VSOCK_OP_CREDIT_UPDATE	6
-#define VIRTIO_VSOCK_OP_CREDIT_REQUEST	7
+enum virtio_vsock_op {
+	VIRTIO_VSOCK_OP_INVALID = 0,
+	VIRTIO_VSOCK_OP_REQUEST = 1,
+	VIRTIO_VSOCK_OP_RESPONSE = 2,
+	VIRTIO_VSOCK_OP_RST = 3,
+	VIRTIO_VSOCK_OP_SHUTDOWN = 4,
+	VIRTIO_VSOCK_OP_RW = 5,
+	VIRTIO_VSOCK_OP_CREDIT_UPDATE = 6,
+	VIRTIO_VSOCK_OP_CREDIT_REQUEST = 7,
+};
 
-static const struct tok virtio_vsock_op_values[] = {
+static const struct tok virtio_op[] = {
 	{ VIRTIO_VSOCK_OP_INVALID,		"INVALID" },
 	{ VIRTIO_VSOCK_OP_REQUEST,		"REQUEST" },
 	{ VIRTIO_VSOCK_OP_RESPONSE,		"RESPONSE" },
@@ -156,29 +149,39 @@ static const struct tok virtio_vsock_op_values[] = {
 	{ 0, NULL }
 };
 
-/* virtio header: flags of op SHUTDOWN */
-static const struct tok virtio_vsock_shutdown_flags[] = {
-	{ 0x1,	"RCV" },	/* the peer will receive no more */
-	{ 0x2,	"SEND" },	/* the peer will send no more */
+/* Flags of op SHUTDOWN. */
+enum virtio_vsock_shutdown {
+	VIRTIO_VSOCK_SHUTDOWN_RCV = 1,		/* will receive no more */
+	VIRTIO_VSOCK_SHUTDOWN_SEND = 2,		/* will send no more */
+};
+
+static const struct tok virtio_shutdown_flags[] = {
+	{ VIRTIO_VSOCK_SHUTDOWN_RCV,	"RCV" },
+	{ VIRTIO_VSOCK_SHUTDOWN_SEND,	"SEND" },
 	{ 0, NULL }
 };
 
-/* virtio header: flags of op RW on a SEQPACKET socket */
-static const struct tok virtio_vsock_seqpacket_flags[] = {
-	{ 0x1,	"EOM" },	/* end of message (Linux 5.14 called it EOR) */
-	{ 0x2,	"EOR" },	/* end of record */
+/* Flags of op RW on a SEQPACKET socket (Linux 5.14 named bit 0 EOR). */
+enum virtio_vsock_rw {
+	VIRTIO_VSOCK_SEQ_EOM = 1,		/* end of message */
+	VIRTIO_VSOCK_SEQ_EOR = 2,		/* end of record */
+};
+
+static const struct tok virtio_seqpacket_flags[] = {
+	{ VIRTIO_VSOCK_SEQ_EOM,	"EOM" },
+	{ VIRTIO_VSOCK_SEQ_EOR,	"EOR" },
 	{ 0, NULL }
 };
 
-struct vsockmon_hdr {
+struct af_vsockmon_hdr {
 	nd_uint64_t	src_cid;
 	nd_uint64_t	dst_cid;
 	nd_uint32_t	src_port;
 	nd_uint32_t	dst_port;
-	nd_uint16_t	op;
-	nd_uint16_t	transport;
-	nd_uint16_t	len;		/* transport header length */
-	nd_uint16_t	reserved;
+	nd_uint16_t	op;		/* enum af_vsockmon_op */
+	nd_uint16_t	transport;	/* enum af_vsockmon_transport */
+	nd_uint16_t	len;		/* size of transport header */
+	nd_uint8_t	reserved[2];
 };
 
 struct virtio_vsock_hdr {
@@ -187,291 +190,272 @@ struct virtio_vsock_hdr {
 	nd_uint32_t	src_port;
 	nd_uint32_t	dst_port;
 	nd_uint32_t	len;		/* payload length */
-	nd_uint16_t	type;
-	nd_uint16_t	op;
+	nd_uint16_t	type;		/* enum virtio_vsock_type */
+	nd_uint16_t	op;		/* enum virtio_vsock_op */
 	nd_uint32_t	flags;
 	nd_uint32_t	buf_alloc;
 	nd_uint32_t	fwd_cnt;
 };
 
-/* Does field f of the virtio header end within its first n bytes? */
-#define VIRTIO_FIELD_WITHIN(f, n) \
+/* Does field f of the virtio header lie within its first n bytes? */
+#define VIRTIO_HAS(f, n) \
 	(offsetof(struct virtio_vsock_hdr, f) + \
 	 sizeof(((const struct virtio_vsock_hdr *)0)->f) <= (n))
 
-/*
- * How many bytes of a virtio header there are to decode: no more than
- * the transport header length says, than a virtio header has, or than
- * the packet (of at least VSOCKMON_HDR_LEN bytes) holds.
- */
-static u_int
-virtio_vsock_span(u_int hdr_len, u_int length)
-{
-	return ND_MIN(ND_MIN(hdr_len, VIRTIO_VSOCK_HDR_LEN),
-		      length - VSOCKMON_HDR_LEN);
-}
-
 /* The vsockmon op the kernel puts beside a virtio op. */
 static uint16_t
-vsockmon_op_of_virtio_op(uint16_t virtio_op)
+vsock_op_of_virtio_op(uint16_t op)
 {
-	switch (virtio_op) {
+	switch (op) {
 	case VIRTIO_VSOCK_OP_REQUEST:
 	case VIRTIO_VSOCK_OP_RESPONSE:
-		return VSOCKMON_OP_CONNECT;
+		return AF_VSOCK_OP_CONNECT;
 	case VIRTIO_VSOCK_OP_RST:
 	case VIRTIO_VSOCK_OP_SHUTDOWN:
-		return VSOCKMON_OP_DISCONNECT;
+		return AF_VSOCK_OP_DISCONNECT;
 	case VIRTIO_VSOCK_OP_RW:
-		return VSOCKMON_OP_PAYLOAD;
+		return AF_VSOCK_OP_PAYLOAD;
 	case VIRTIO_VSOCK_OP_CREDIT_UPDATE:
 	case VIRTIO_VSOCK_OP_CREDIT_REQUEST:
-		return VSOCKMON_OP_CONTROL;
+		return AF_VSOCK_OP_CONTROL;
 	default:
-		return VSOCKMON_OP_UNKNOWN;
+		return AF_VSOCK_OP_UNKNOWN;
 	}
 }
 
 /*
- * Format flags as the names of the bits that have one for this type and
- * op, then whatever bits are left as hex: "RCV, SEND", "EOM, 0x4",
- * "none".  buf must hold the longest, "RCV, SEND, 0xfffffffc".
- */
-static const char *
-virtio_vsock_flags_str(char *buf, size_t bufsize, uint16_t type, uint16_t op,
-		       uint32_t flags)
-{
-	const struct tok *bit = NULL;
-	uint32_t rest = flags;
-	size_t n = 0;
-
-	if (op == VIRTIO_VSOCK_OP_SHUTDOWN)
-		bit = virtio_vsock_shutdown_flags;
-	else if (op == VIRTIO_VSOCK_OP_RW &&
-		 type == VIRTIO_VSOCK_TYPE_SEQPACKET)
-		bit = virtio_vsock_seqpacket_flags;
-
-	buf[0] = '\0';
-	if (flags == 0)
-		return "none";
-	for (; bit != NULL && bit->s != NULL; bit++) {
-		if (flags & bit->v) {
-			n += snprintf(buf + n, bufsize - n, "%s%s",
-				      n ? ", " : "", bit->s);
-			rest &= ~bit->v;
-		}
-	}
-	if (rest != 0)
-		(void)snprintf(buf + n, bufsize - n, "%s0x%x",
-			       n ? ", " : "", rest);
-	return buf;
-}
-
-/*
- * Print " (...)" with the virtio fields that end within the first vlen
- * bytes of the header (a header shorter than 44 bytes is shown as far as
- * it goes).  The addresses are not printed here: they are checked
- * against the vsockmon header's instead.
+ * ", flags [...]": the names that this op (and socket type) gives to
+ * bits, then the other bits in hex ("RCV, SEND", "EOM, 0x4", "none").
  */
 static void
-virtio_vsock_fields_print(netdissect_options *ndo,
-			  const struct virtio_vsock_hdr *vh, u_int vlen)
+virtio_flags_print(netdissect_options *ndo, uint16_t type, uint16_t op,
+		   uint32_t flags)
 {
-	char flags[sizeof("RCV, SEND, 0xfffffffc")];
-	uint16_t type, op;
+	char buf[sizeof("RCV, SEND, 0xfffffffc")];
+	const struct tok *bit = NULL;
+	size_t n = 0;
 
-	if (!VIRTIO_FIELD_WITHIN(len, vlen))
+	if (flags == 0) {
+		ND_PRINT(", flags [none]");
 		return;
-	ND_PRINT(" (len %u", GET_LE_U_4(vh->len));
-	if (!VIRTIO_FIELD_WITHIN(type, vlen))
-		goto done;
-	type = GET_LE_U_2(vh->type);
-	ND_PRINT(", type %s", tok2str(virtio_vsock_type_values, "%u", type));
-	if (!VIRTIO_FIELD_WITHIN(op, vlen))
-		goto done;
-	op = GET_LE_U_2(vh->op);
-	ND_PRINT(", op %s", tok2str(virtio_vsock_op_values, "%u", op));
-	if (!VIRTIO_FIELD_WITHIN(flags, vlen))
-		goto done;
-	ND_PRINT(", flags [%s]", virtio_vsock_flags_str(flags, sizeof(flags),
-		 type, op, GET_LE_U_4(vh->flags)));
-	if (!VIRTIO_FIELD_WITHIN(buf_alloc, vlen))
-		goto done;
-	ND_PRINT(", buf_alloc %u", GET_LE_U_4(vh->buf_alloc));
-	if (!VIRTIO_FIELD_WITHIN(fwd_cnt, vlen))
-		goto done;
-	ND_PRINT(", fwd_cnt %u", GET_LE_U_4(vh->fwd_cnt));
-done:
+	}
+	if (op == VIRTIO_VSOCK_OP_SHUTDOWN)
+		bit = virtio_shutdown_flags;
+	else if (op == VIRTIO_VSOCK_OP_RW && type == VIRTIO_VSOCK_TYPE_SEQPACKET)
+		bit = virtio_seqpacket_flags;
+	for (; bit != NULL && bit->s != NULL; bit++) {
+		if (flags & bit->v) {
+			n += snprintf(buf + n, sizeof(buf) - n, "%s%s",
+				      n ? ", " : "", bit->s);
+			flags &= ~bit->v;
+		}
+	}
+	if (flags != 0)
+		snprintf(buf + n, sizeof(buf) - n, "%s0x%x", n ? ", " : "",
+			 flags);
+	ND_PRINT(", flags [%s]", buf);
+}
+
+/*
+ * " (...)": the virtio fields within the first hdr_len bytes of the
+ * header.  The addresses are left out; vsock_notes_print() compares
+ * them with the vsockmon header's.
+ */
+static void
+virtio_vsock_hdr_print(netdissect_options *ndo,
+		       const struct virtio_vsock_hdr *hdr, u_int hdr_len)
+{
+	uint16_t type = 0, op = 0;
+
+	if (!VIRTIO_HAS(len, hdr_len))
+		return;
+	ND_PRINT(" (len %u", GET_LE_U_4(hdr->len));
+	if (VIRTIO_HAS(type, hdr_len)) {
+		type = GET_LE_U_2(hdr->type);
+		ND_PRINT(", type %s", tok2str(virtio_type, "%u", type));
+	}
+	if (VIRTIO_HAS(op, hdr_len)) {
+		op = GET_LE_U_2(hdr->op);
+		ND_PRINT(", op %s", tok2str(virtio_op, "%u", op));
+	}
+	if (VIRTIO_HAS(flags, hdr_len))
+		virtio_flags_print(ndo, type, op, GET_LE_U_4(hdr->flags));
+	if (VIRTIO_HAS(buf_alloc, hdr_len))
+		ND_PRINT(", buf_alloc %u", GET_LE_U_4(hdr->buf_alloc));
+	if (VIRTIO_HAS(fwd_cnt, hdr_len))
+		ND_PRINT(", fwd_cnt %u", GET_LE_U_4(hdr->fwd_cnt));
 	ND_PRINT(")");
 }
 
-/*
- * At -v, say where the virtio header disagrees with the vsockmon header
- * or with the packet around it.  Only fields within vlen are looked at.
- */
+/* " [virtio src|dst C.P != C.P]" when the two headers disagree. */
 static void
-virtio_vsock_check(netdissect_options *ndo, const struct vsockmon_hdr *mh,
-		   const struct virtio_vsock_hdr *vh, u_int vlen,
-		   u_int hdr_len, u_int length)
+virtio_addr_check(netdissect_options *ndo, const char *what,
+		  const u_char *cid, const u_char *port,
+		  const u_char *vcid, const u_char *vport)
 {
-	uint64_t cid, vcid;
-	uint32_t port, vport, vpayload;
-	uint16_t op, vop;
+	uint64_t c = GET_LE_U_8(cid), vc = GET_LE_U_8(vcid);
+	uint32_t p = GET_LE_U_4(port), vp = GET_LE_U_4(vport);
 
-	if (hdr_len != VIRTIO_VSOCK_HDR_LEN)
-		ND_PRINT(" [virtio hdr_len %u != %u]", hdr_len,
-			 VIRTIO_VSOCK_HDR_LEN);
-	if (VIRTIO_FIELD_WITHIN(dst_port, vlen)) {
-		cid = GET_LE_U_8(mh->src_cid);
-		port = GET_LE_U_4(mh->src_port);
-		vcid = GET_LE_U_8(vh->src_cid);
-		vport = GET_LE_U_4(vh->src_port);
-		if (vcid != cid || vport != port)
-			ND_PRINT(" [virtio src %" PRIu64 ".%u != %" PRIu64
-				 ".%u]", vcid, vport, cid, port);
-		cid = GET_LE_U_8(mh->dst_cid);
-		port = GET_LE_U_4(mh->dst_port);
-		vcid = GET_LE_U_8(vh->dst_cid);
-		vport = GET_LE_U_4(vh->dst_port);
-		if (vcid != cid || vport != port)
-			ND_PRINT(" [virtio dst %" PRIu64 ".%u != %" PRIu64
-				 ".%u]", vcid, vport, cid, port);
-	}
-	if (VIRTIO_FIELD_WITHIN(len, vlen) &&
-	    length >= VSOCKMON_HDR_LEN + hdr_len) {
-		vpayload = GET_LE_U_4(vh->len);
-		if (vpayload != length - VSOCKMON_HDR_LEN - hdr_len)
-			ND_PRINT(" [virtio len %u != %u payload bytes]",
-				 vpayload, length - VSOCKMON_HDR_LEN - hdr_len);
-	}
-	if (VIRTIO_FIELD_WITHIN(op, vlen)) {
-		op = GET_LE_U_2(mh->op);
-		vop = GET_LE_U_2(vh->op);
-		if (op != vsockmon_op_of_virtio_op(vop))
-			ND_PRINT(" [vsockmon op %s != %s for virtio op %s]",
-				 tok2str(vsockmon_op_values, "%u", op),
-				 tok2str(vsockmon_op_values, "%u",
-					 vsockmon_op_of_virtio_op(vop)),
-				 tok2str(virtio_vsock_op_values, "%u", vop));
-	}
+	if (vc != c || vp != p)
+		ND_PRINT(" [virtio %s %" PRIu64 ".%u != %" PRIu64 ".%u]",
+			 what, vc, vp, c, p);
 }
 
 /*
- * Print a vsockmon packet of wire length "length" at bp; the captured
- * part ends at ndo->ndo_snapend.  Also used for LINUX_SLL/SLL2 frames
- * whose ARPHRD type is ARPHRD_VSOCKMON (826).
+ * At -v, where the headers disagree with each other or with the packet
+ * length: each note is " [...]".  Only the virtio fields within the
+ * first vlen bytes of the virtio header are looked at.
+ */
+static void
+vsock_notes_print(netdissect_options *ndo, const struct af_vsockmon_hdr *hdr,
+		  uint16_t transport, u_int hdr_len, u_int vlen, u_int length)
+{
+	const struct virtio_vsock_hdr *vhdr =
+	    (const struct virtio_vsock_hdr *)(hdr + 1);
+	u_int headers = sizeof(*hdr) + hdr_len;
+	uint16_t reserved, op, vop;
+	uint32_t vpayload;
+
+	if (transport == AF_VSOCK_TRANSPORT_VIRTIO) {
+		if (hdr_len != sizeof(*vhdr))
+			ND_PRINT(" [virtio hdr_len %u != %zu]", hdr_len,
+				 sizeof(*vhdr));
+		if (VIRTIO_HAS(dst_port, vlen)) {
+			virtio_addr_check(ndo, "src", hdr->src_cid,
+			    hdr->src_port, vhdr->src_cid, vhdr->src_port);
+			virtio_addr_check(ndo, "dst", hdr->dst_cid,
+			    hdr->dst_port, vhdr->dst_cid, vhdr->dst_port);
+		}
+		if (VIRTIO_HAS(len, vlen) && length >= headers) {
+			vpayload = GET_LE_U_4(vhdr->len);
+			if (vpayload != length - headers)
+				ND_PRINT(" [virtio len %u != %u payload bytes]",
+					 vpayload, length - headers);
+		}
+		if (VIRTIO_HAS(op, vlen)) {
+			op = GET_LE_U_2(hdr->op);
+			vop = GET_LE_U_2(vhdr->op);
+			if (op != vsock_op_of_virtio_op(vop))
+				ND_PRINT(" [vsockmon op %s != %s for virtio op %s]",
+					 tok2str(vsock_op, "%u", op),
+					 tok2str(vsock_op, "%u",
+						 vsock_op_of_virtio_op(vop)),
+					 tok2str(virtio_op, "%u", vop));
+		}
+	}
+	reserved = GET_LE_U_2(hdr->reserved);
+	if (reserved != 0)
+		ND_PRINT(" [reserved 0x%04x]", reserved);
+	if (length < headers)
+		ND_PRINT(" [length %u < headers %u]", length, headers);
+}
+
+/*
+ * The vsockmon header, and at -v the transport header, on one line (two
+ * at -v, as tcpdump has always printed them):
+ *	[-e fields: ]TRANSPORT[ (transport fields)] SRC > DST OP, length N
+ * Returns the transport header length.
+ */
+static u_int
+vsockmon_hdr_print(netdissect_options *ndo, const struct af_vsockmon_hdr *hdr,
+		   u_int length)
+{
+	u_int caplen = ND_BYTES_AVAILABLE_AFTER(hdr);
+	u_int hdr_len, vlen = 0;
+	uint16_t transport;
+	const char *sep = " ";
+	int virtio_later = 0;
+
+	/*
+	 * -e: the fields nothing else shows.  They follow the transport
+	 * and the addresses in the header, so they are left out of a
+	 * header cut short, which still shows those.
+	 */
+	if (ndo->ndo_eflag && caplen >= sizeof(*hdr))
+		ND_PRINT("hdr_len %u, reserved 0x%04x: ",
+			 GET_LE_U_2(hdr->len), GET_LE_U_2(hdr->reserved));
+
+	transport = GET_LE_U_2(hdr->transport);
+	ND_PRINT("%s", tok2str(vsock_transport, "transport %u", transport));
+	hdr_len = GET_LE_U_2(hdr->len);
+	if (ndo->ndo_vflag) {
+		sep = "\n\t";
+		if (transport != AF_VSOCK_TRANSPORT_VIRTIO) {
+			if (hdr_len != 0)
+				ND_PRINT(" (hdr_len %u)", hdr_len);
+		} else {
+			/* The virtio bytes there are: no more than that. */
+			vlen = ND_MIN(ND_MIN(hdr_len,
+			    sizeof(struct virtio_vsock_hdr)),
+			    length - sizeof(*hdr));
+			/*
+			 * A capture that ends inside them: the addresses
+			 * first, then the virtio fields as far as they go.
+			 */
+			if (VIRTIO_HAS(len, vlen) &&
+			    caplen < sizeof(*hdr) + vlen) {
+				virtio_later = 1;
+				sep = " ";
+			} else
+				virtio_vsock_hdr_print(ndo,
+				    (const struct virtio_vsock_hdr *)(hdr + 1),
+				    vlen);
+		}
+	}
+
+	ND_PRINT("%s%" PRIu64 ".%u > %" PRIu64 ".%u %s, length %u", sep,
+		 GET_LE_U_8(hdr->src_cid), GET_LE_U_4(hdr->src_port),
+		 GET_LE_U_8(hdr->dst_cid), GET_LE_U_4(hdr->dst_port),
+		 tok2str(vsock_op, "op %u", GET_LE_U_2(hdr->op)), length);
+
+	if (ndo->ndo_vflag) {
+		if (virtio_later)
+			virtio_vsock_hdr_print(ndo,
+			    (const struct virtio_vsock_hdr *)(hdr + 1), vlen);
+		vsock_notes_print(ndo, hdr, transport, hdr_len, vlen, length);
+	}
+	return hdr_len;
+}
+
+/* At -vv, the payload in hex, for any op. */
+static void
+vsock_payload_print(netdissect_options *ndo, const u_char *bp, u_int length)
+{
+	u_int caplen;
+
+	if (ndo->ndo_vflag < 2 || length == 0)
+		return;
+	caplen = ND_BYTES_AVAILABLE_AFTER(bp);
+	hex_print(ndo, "\n\t", bp, ND_MIN(length, caplen));
+	if (caplen < length)
+		nd_trunc_longjmp(ndo);
+}
+
+/*
+ * A vsockmon packet of wire length "length".  Also called for the
+ * LINUX_SLL and LINUX_SLL2 frames of ARPHRD type 826 (ARPHRD_VSOCKMON).
  */
 void
 vsock_print(netdissect_options *ndo, const u_char *bp, u_int length)
 {
-	const struct vsockmon_hdr *mh = (const struct vsockmon_hdr *)bp;
-	const struct virtio_vsock_hdr *vh =
-	    (const struct virtio_vsock_hdr *)(bp + VSOCKMON_HDR_LEN);
-	uint16_t transport = VSOCKMON_TRANSPORT_UNKNOWN;
-	int have_transport, virtio_printed = 0;
-	u_int hdr_len, headers, vlen = 0, reserved;
-	u_int payload_len, caplen;
-	uint64_t dst_cid;
-	const char *sep;
+	const struct af_vsockmon_hdr *hdr = (const struct af_vsockmon_hdr *)bp;
+	u_int hdr_len;
 
 	ndo->ndo_protocol = "vsock";
-	if (length < VSOCKMON_HDR_LEN) {
+	if (length < sizeof(*hdr)) {
 		ND_PRINT("vsock, length %u", length);
 		goto invalid;
 	}
-
-	/* -e: the vsockmon fields no other part of the line shows */
-	if (ndo->ndo_eflag && ND_TTEST_4(mh->len))
-		ND_PRINT("hdr_len %u, reserved 0x%04x: ",
-			 GET_LE_U_2(mh->len), GET_LE_U_2(mh->reserved));
-
-	/*
-	 * The transport leads the line but sits at offset 26: when the
-	 * capture stops before it, start with the addresses instead.
-	 */
-	have_transport = ND_TTEST_2(mh->transport);
-	sep = "";
-	if (have_transport) {
-		transport = GET_LE_U_2(mh->transport);
-		ND_PRINT("%s", tok2str(vsockmon_transport_values,
-				       "transport %u", transport));
-		sep = " ";
-	}
-	if (ndo->ndo_vflag && have_transport && ND_TTEST_2(mh->len)) {
-		hdr_len = GET_LE_U_2(mh->len);
-		if (transport == VSOCKMON_TRANSPORT_VIRTIO)
-			vlen = virtio_vsock_span(hdr_len, length);
-		if (transport != VSOCKMON_TRANSPORT_VIRTIO) {
-			if (hdr_len != 0)
-				ND_PRINT(" (hdr_len %u)", hdr_len);
-			sep = "\n\t";
-		} else if (!VIRTIO_FIELD_WITHIN(len, vlen) ||
-			   ND_TTEST_LEN(vh, vlen)) {
-			/*
-			 * tcpdump 4.99's layout: virtio first, then addresses
-			 * (unless a capture cut short leaves virtio fields
-			 * to print after them).
-			 */
-			virtio_vsock_fields_print(ndo, vh, vlen);
-			virtio_printed = 1;
-			sep = "\n\t";
-		}
-	}
-
-	if (ND_TTEST_LEN(bp, VSOCKMON_HDR_LEN)) {
-		/* The usual case, in one print. */
-		ND_PRINT("%s%" PRIu64 ".%u > %" PRIu64 ".%u %s, length %u", sep,
-			 GET_LE_U_8(mh->src_cid), GET_LE_U_4(mh->src_port),
-			 GET_LE_U_8(mh->dst_cid), GET_LE_U_4(mh->dst_port),
-			 tok2str(vsockmon_op_values, "op %u",
-				 GET_LE_U_2(mh->op)),
-			 length);
-	} else {
-		/* Cut short: each field as soon as it is known captured. */
-		ND_PRINT("%s%" PRIu64, sep, GET_LE_U_8(mh->src_cid));
-		ND_PRINT(".%u", GET_LE_U_4(mh->src_port));
-		dst_cid = GET_LE_U_8(mh->dst_cid);
-		ND_PRINT(" > %" PRIu64 ".%u", dst_cid,
-			 GET_LE_U_4(mh->dst_port));
-		ND_PRINT(" %s, length %u", tok2str(vsockmon_op_values,
-			 "op %u", GET_LE_U_2(mh->op)), length);
-	}
-
-	hdr_len = GET_LE_U_2(mh->len);
-	reserved = GET_LE_U_2(mh->reserved);
-	headers = VSOCKMON_HDR_LEN + hdr_len;
-
-	if (ndo->ndo_vflag) {
-		if (transport == VSOCKMON_TRANSPORT_VIRTIO) {
-			vlen = virtio_vsock_span(hdr_len, length);
-			/* cut short by the capture: as far as it goes */
-			if (!virtio_printed)
-				virtio_vsock_fields_print(ndo, vh, vlen);
-			virtio_vsock_check(ndo, mh, vh, vlen, hdr_len, length);
-		}
-		if (reserved != 0)
-			ND_PRINT(" [reserved 0x%04x]", reserved);
-		if (length < headers)
-			ND_PRINT(" [length %u < headers %u]", length, headers);
-	}
-	if (length < headers)
+	hdr_len = vsockmon_hdr_print(ndo, hdr, length);
+	bp += sizeof(*hdr);
+	length -= sizeof(*hdr);
+	if (length < hdr_len)
 		goto invalid;
-	ND_TCHECK_LEN(bp, headers);
-
-	/* At -vv, the payload, for any op: whatever follows the headers. */
-	if (ndo->ndo_vflag > 1 && length > headers) {
-		payload_len = length - headers;
-		caplen = ND_BYTES_AVAILABLE_AFTER(bp + headers);
-		hex_print(ndo, "\n\t", bp + headers,
-			  ND_MIN(payload_len, caplen));
-		if (caplen < payload_len)
-			goto trunc;
-	}
+	/* The transport header, decoded or not, precedes the payload. */
+	ND_TCHECK_LEN(bp, hdr_len);
+	vsock_payload_print(ndo, bp + hdr_len, length - hdr_len);
 	return;
 
-trunc:
-	nd_print_trunc(ndo);
-	return;
 invalid:
 	nd_print_invalid(ndo);
 }
@@ -481,6 +465,6 @@ vsock_if_print(netdissect_options *ndo, const struct pcap_pkthdr *h,
 	       const u_char *cp)
 {
 	/* The vsockmon header is the link-layer header (for -x, -X, -A). */
-	ndo->ndo_ll_hdr_len += ND_MIN(h->caplen, VSOCKMON_HDR_LEN);
+	ndo->ndo_ll_hdr_len += ND_MIN(h->caplen, sizeof(struct af_vsockmon_hdr));
 	vsock_print(ndo, cp, h->len);
 }

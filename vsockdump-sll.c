@@ -48,6 +48,7 @@
 #define ND_LONGJMP_FROM_TCHECK
 #include "netdissect.h"
 #include "extract.h"
+#include "vsockdump.h"
 
 /*
  * LINUX_SLL header, 16 bytes, big-endian:

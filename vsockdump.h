@@ -30,9 +30,11 @@
 #define VSOCKDUMP_H
 
 /*
- * What vsockdump's own source files share (the printer and the netdissect
- * stubs know nothing of them).
+ * vsockdump's own functions, shared by its source files (not part of
+ * tcpdump's netdissect API, which netdissect-stubs/ provides).
  */
+
+#include "netdissect.h"
 
 #if defined(__GNUC__) || defined(__clang__)
 #define VD_NORETURN	__attribute__((noreturn))
@@ -48,5 +50,8 @@ extern const char program_name[];
 extern VD_NORETURN VD_PRINTF(1, 2) void error(const char *, ...);
 /* "vsockdump: WARNING: MESSAGE" on the standard error. */
 extern VD_PRINTF(1, 2) void warning(const char *, ...);
+
+/* The printer vsockdump uses for a link-layer type, NULL if it has none. */
+extern if_printer vsockdump_printer_for(int dlt);
 
 #endif /* VSOCKDUMP_H */

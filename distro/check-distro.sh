@@ -19,15 +19,17 @@
 #   8. the vsock filters: tests/filter/run.sh against the patched libpcap,
 #      and `vsock port 22` compiled by filtertest and by the patched tcpdump
 #      (-d -r) on VSOCK, LINUX_SLL and LINUX_SLL2 savefiles, then applied;
-#   9. the capture module's API test (tests/module/vsockmon-api-test.c) with
-#      a separate libpcap build made with -DVSOCKMON_TESTING (never the one
-#      tcpdump uses), as root, in a network namespace of its own; SKIPPED
-#      (and said so) when not root or the kernel has no ifb devices.
+#   9. the capture module's API test (tests/module/vsockmon-api-test.c)
+#      linked with the patched libpcap.a, the very one tcpdump uses (the
+#      module has no test hooks: the test's stand-in.c, linked with
+#      -Wl,--wrap=sendto, and mounts in the test's own namespaces stand in
+#      for a kernel with vsockmon), as root, in network and mount
+#      namespaces of its own; SKIPPED (and said so) when not root or the
+#      kernel has no ifb devices.
 #
 # The patched build trees are left for other tools (tests/live) at
 #   $VSOCKDUMP_DISTRO_CACHE/work/check-DIST/patched/libpcap   (libpcap.a)
 #   $VSOCKDUMP_DISTRO_CACHE/work/check-DIST/patched/tcpdump   (tcpdump)
-#   $VSOCKDUMP_DISTRO_CACHE/work/check-DIST/patched-testing/libpcap
 #
 # usage: distro/check-distro.sh DIST          (bookworm, trixie or sid)
 # env:   VSOCKDUMP  built vsockdump (default ./vsockdump, else $TOP_SRCDIR/vsockdump)
@@ -359,23 +361,23 @@ fi
 # mount) namespace of its own, with /sys remounted there, so that the host's
 # devices are neither seen nor touched.
 module_api_test() {
-	local T=$W/patched-testing t0 t1 ok
+	local T=$W/module-test t0 t1 ok
 	if [ "$(id -u)" != 0 ]; then sum "   module API test: SKIPPED (needs root)"; return; fi
 	if ! unshare -nm sh -c 'ip link add vsmprobe0 type ifb' 2>/dev/null; then
 		sum "   module API test: SKIPPED (no network namespace or no ifb devices here)"; return
 	fi
 	rm -rf "$T"
 	mkdir -p "$T"
-	cp -a "$W/patched/libpcap" "$T/libpcap"
 	t0=$(now_s)
-	(cd "$T/libpcap" && make clean && make -j"$JOBS" CFLAGS="-g -O1 -DVSOCKMON_TESTING" libpcap.a &&
-	 ${CC:-cc} -I. -o vsockmon-api-test "$TOP_SRCDIR/tests/module/vsockmon-api-test.c" libpcap.a -lpthread \
-		$(sed -n 's/^LIBS[ 	]*=[ 	]*//p' Makefile)) > "$T/build.log" 2>&1 ||
-		{ tail -n 20 "$T/build.log"; bad "module API test: build with -DVSOCKMON_TESTING failed"; return; }
+	${CC:-cc} -g -O1 -I"$W/patched/libpcap" -I"$TOP_SRCDIR/tests/module" -o "$T/vsockmon-api-test" \
+		"$TOP_SRCDIR/tests/module/vsockmon-api-test.c" "$TOP_SRCDIR/tests/module/stand-in.c" \
+		"$W/patched/libpcap/libpcap.a" -Wl,--wrap=sendto -lpthread \
+		$(sed -n 's/^LIBS[ 	]*=[ 	]*//p' "$W/patched/libpcap/Makefile") > "$T/build.log" 2>&1 ||
+		{ tail -n 20 "$T/build.log"; bad "module API test: build failed"; return; }
 	t1=$(now_s)
-	(cd "$T/libpcap" && timeout 300 unshare -nm sh -c 'mount -t sysfs sysfs /sys && ip link set lo up && exec ./vsockmon-api-test -r') > "$T/api-test.log" 2>&1 && ok=1 || ok=0
+	(cd "$T" && timeout 300 unshare -nm sh -c 'mount -t sysfs sysfs /sys && ip link set lo up && exec ./vsockmon-api-test -r') > "$T/api-test.log" 2>&1 && ok=1 || ok=0
 	res=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$T/api-test.log" | tail -n 1)
-	sum "   module API test (-DVSOCKMON_TESTING build $((t1 - t0)) s, run $(( $(now_s) - t1 )) s, own netns, ifb stand-ins): ${res:-no result line}"
+	sum "   module API test (build $((t1 - t0)) s, run $(( $(now_s) - t1 )) s, the shipped libpcap.a, own netns, ifb stand-ins): ${res:-no result line}"
 	case "$ok:$res" in
 	1:*" 0 failed") ;;
 	*) grep -E '^FAIL' "$T/api-test.log" | head -n 20; bad "module API test (see $T/api-test.log)";;

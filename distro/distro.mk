@@ -13,13 +13,14 @@ DIST = bookworm
 EXTRA_DIST += distro/README distro/dists.conf distro/PATCH_DATE \
 	distro/common.sh distro/fetch-upstream.sh distro/mkpatches.sh \
 	distro/check-distro.sh distro/build-debs.sh distro/tcpdump-vsock.1.in \
+	distro/series-lib.sh distro/upstream-series.sh distro/check-masters.sh \
 	distro/libpcap-hunks distro/tcpdump-hunks pcap-vsockmon.c pcap-vsockmon.h \
-	pcap-vsockmon.README.txt gencode-vsock.c gencode-vsock.h \
+	pcap-vsockmon.README.txt gencode-vsock.c \
 	tests/filter tests/module \
-	patches/tcpdump patches/libpcap
+	patches/tcpdump patches/libpcap patches/upstream
 
 .PHONY: fetch-upstream patches check-patches check-distro check-distro-all \
-	check-distro-debs
+	check-distro-debs check-masters
 
 # Download (or reuse) Debian's source packages of tcpdump and libpcap.
 fetch-upstream:
@@ -37,6 +38,11 @@ check-patches: tools/vsockgen$(EXEEXT)
 # Verify the series on one distribution: make check-distro DIST=sid
 check-distro: vsockdump$(EXEEXT) tools/vsockgen$(EXEEXT)
 	$(DISTRO_ENV) bash $(srcdir)/distro/check-distro.sh $(DIST)
+
+# Verify the git series for tcpdump and libpcap master (patches/upstream/)
+# on the snapshots of ../shared/upstream (or $VSOCKDUMP_UPSTREAM_DIR).
+check-masters: tools/vsockgen$(EXEEXT)
+	$(DISTRO_ENV) bash $(srcdir)/distro/check-masters.sh
 
 # Build the bookworm .debs with the series and check the packaged tcpdump.
 check-distro-debs:

@@ -6,6 +6,8 @@
 # the same inputs give byte-identical patches (no timestamps, no Index:
 # lines, files sorted, Last-Update read from distro/PATCH_DATE).
 #
+# patches/upstream/<pkg>-master/  git format-patch series for upstream
+#                           tcpdump and libpcap master (distro/upstream-series.sh);
 # patches/<pkg>/            the series made against the bookworm package;
 # patches/<pkg>/<debver>/   a complete variant series for another Debian
 #                           version of the package, written only when the
@@ -54,55 +56,7 @@ for t in "$TOP_SRCDIR"/tests/captures/*.txt; do
 	"$VSOCKGEN" -o "$tmp/captures/$n.pcap" "$t" || die "vsockgen failed on $t"
 done
 
-# our_tests: "name input output options..." lines of tests/TESTLIST
-# (tests/TESTLIST-vsockdump, whose cases use options tcpdump does not have,
-# is vsockdump's alone and stays out)
-our_tests() {
-	[ -r "$TOP_SRCDIR/tests/TESTLIST" ] || return 0
-	grep -v -e '^#' -e '^[[:space:]]*$' "$TOP_SRCDIR/tests/TESTLIST"
-}
-# capture_file <input field of TESTLIST>: the pcap file it names (a .txt
-# description is built by vsockgen above, other inputs are used as they are)
-capture_file() {
-	case "$1" in
-	*.txt) printf '%s\n' "$tmp/captures/$(basename "$1" .txt).pcap";;
-	*) printf '%s\n' "$TOP_SRCDIR/tests/captures/$1";;
-	esac
-}
-# expected_file <output field of TESTLIST>
-expected_file() { printf '%s\n' "$TOP_SRCDIR/tests/expected/$1"; }
-# In tcpdump's tests/ directory every file and test name of ours gets this
-# prefix, so that nothing collides with tcpdump's own tests.
-P=vsockdump-
-# tcpdump_input <input field>: the capture's name in tcpdump's tests/
-tcpdump_input() { local n; n=$(basename "$(capture_file "$1")"); printf '%s\n' "$P$n"; }
-
-# linktype_of <capture>: link-layer type of a pcap or pcapng file (as
-# tests/TESTrun reads it)
-linktype_of() {
-	local magic shblen
-	magic=$(od -An -tx4 -N4 "$1" | tr -d ' ')
-	case $magic in
-	a1b2c3d4|a1b23c4d) od -An -tu4 -j20 -N4 "$1" | tr -d ' ';;
-	0a0d0d0a) shblen=$(od -An -tu4 -j4 -N4 "$1" | tr -d ' '); od -An -tu2 -j$((shblen + 8)) -N2 "$1" | tr -d ' ';;
-	*) echo unknown;;
-	esac
-}
-# tcpdump_tests: the lines of our_tests that go into tcpdump's TESTLIST.
-# LINUX_SLL2 captures are left out: tcpdump prints the name of the interface
-# whose index the frame carries, which depends on the machine the suite
-# runs on (our TESTrun runs them in a network namespace of their own).
-# So are the filter-* cases: their vsock filters need the libpcap series,
-# which a tcpdump built on another libpcap (Debian's package build) lacks;
-# check-distro.sh runs them through the patched tcpdump all the same.
-tcpdump_tests() {
-	local name input output opts
-	while read -r name input output opts; do
-		case $name in filter-*) continue ;; esac
-		[ "$(linktype_of "$(capture_file "$input")")" = 276 ] && continue
-		printf '%s %s %s %s\n' "$name" "$input" "$output" "$opts"
-	done < <(our_tests)
-}
+. "$DISTRO_DIR/series-lib.sh"
 
 # --- quilt helpers -------------------------------------------------------------
 # The patch header (DEP-3), written by `quilt header -r`.
@@ -117,47 +71,6 @@ q() { $QUILT "$@" >/dev/null; }
 refresh() {
 	q refresh -p ab --no-timestamps --no-index --sort
 	[ -s "$QUILT_PATCHES/$($QUILT top)" ] || die "$($QUILT top) is empty"
-}
-
-# --- hunks and new files ---------------------------------------------------------
-# The hunks for files that exist upstream are kept as fragments in
-# distro/<pkg>-hunks/NAME.diff; distro/<pkg>-hunks/<upstream-version>/NAME.diff,
-# when it exists, replaces it for that version (its context differs).  They
-# are applied with patch(1), with no fuzz (an offset is fine: quilt refresh
-# rewrites every hunk at the exact lines), on top of the previous patches, so
-# the build hunks of one patch land after those of the one before.  New files
-# are copied from the top-level sources.  PKG names the package being patched.
-
-# hunk <name> <upstream-version>: the fragment to use for that version
-hunk() {
-	local d=$DISTRO_DIR/$PKG-hunks
-	if [ -f "$d/$2/$1" ]; then printf '%s\n' "$d/$2/$1"; else printf '%s\n' "$d/$1"; fi
-}
-# apply_hunks <upstream-version> <label> <fragment>...: quilt add the files
-# each fragment touches, then apply it
-apply_hunks() {
-	local uver=$1 label=$2 h f
-	shift 2
-	for h in "$@"; do
-		h=$(hunk "$h" "$uver")
-		[ -s "$h" ] || die "$PKG $uver: no hunk fragment $h"
-		for f in $(sed -n 's|^+++ b/\([^[:space:]]*\).*|\1|p' "$h"); do
-			[ -e "$f" ] || die "$PKG $uver: $label: $f does not exist upstream"
-			q add "$f"
-		done
-		patch -p1 -s --fuzz=0 --no-backup-if-mismatch < "$h" > "$tmp/patch.log" 2>&1 ||
-			{ cat "$tmp/patch.log" >&2; die "$PKG $uver: $label: ${h#"$TOP_SRCDIR"/} does not apply"; }
-	done
-}
-# new_files <label> <file>...: files of ours that the package does not have
-new_files() {
-	local label=$1 f
-	shift
-	for f in "$@"; do
-		[ -e "$f" ] && die "$PKG: $label: $f already exists upstream"
-		q add "$f"
-		cp "$TOP_SRCDIR/$f" "$f"
-	done
 }
 
 # --- the tcpdump series ---------------------------------------------------------
@@ -175,54 +88,24 @@ gen_tcpdump() {
 	cd "$w/tree"
 
 	# 1. the printer
-	q new 0001-print-vsock-replace-the-vsock-printer.patch
+	q new 0001-print-vsock-rewrite-the-vsock-printer.patch
 	q add print-vsock.c netdissect.h
 	cp "$TOP_SRCDIR/print-vsock.c" print-vsock.c
-	grep -q '^extern void vtp_print(' netdissect.h || die "tcpdump $ver: no vtp_print declaration in netdissect.h"
-	sed -i '/^extern void vtp_print(/i extern void vsock_print(netdissect_options *, const u_char *, u_int);' netdissect.h
+	netdissect_add_vsock_print || die "tcpdump $ver: no vtp_print declaration in netdissect.h"
 	refresh
-	dep3 "Replace the Linux vsock printer" \
-	     "print-vsock.c is replaced by vsockdump's printer, which decodes the" \
-	     "vsockmon and virtio headers completely: SEQPACKET sockets, SHUTDOWN and" \
-	     "EOM/EOR flags by name, the transport-header length, the wire length," \
-	     "credit fields and header inconsistencies.  It also exports vsock_print()," \
-	     "which prints a vsockmon packet found inside another link layer." |
+	dep3 "Rewrite the Linux vsock printer" \
+	     "print-vsock.c becomes vsockdump's printer (its copyright notices kept)," \
+	     "which decodes the vsockmon and virtio headers completely: SEQPACKET" \
+	     "sockets, SHUTDOWN and EOM/EOR flags by name, the transport-header" \
+	     "length, the wire length, credit fields and header inconsistencies.  It" \
+	     "also exports vsock_print(), which prints a vsockmon packet found inside" \
+	     "another link layer." |
 		q header -r
 
 	# 2. vsock inside Linux cooked captures
 	q new 0002-print-sll-decode-vsock-in-cooked-captures.patch
 	q add print-sll.c
-	grep -q 'LINUX_SLL_P_802_2' print-sll.c || die "tcpdump $ver: print-sll.c anchor missing"
-	awk '
-		/^#define[ \t]+LINUX_SLL_P_802_2[ \t]/ {
-			print
-			print ""
-			print "/* ARPHRD type of a Linux vsock monitor (vsockmon) device */"
-			print "#ifndef ARPHRD_VSOCKMON"
-			print "#define ARPHRD_VSOCKMON\t826"
-			print "#endif"
-			next
-		}
-		/ndo->ndo_ll_hdr_len \+= SLL2?_HDR_LEN;/ && in803 { hdr = $0; sub(/^[ \t]*/, "", hdr) }
-		/^[ \t]*case 803:/ { in803 = 1 }
-		in803 && /^[ \t]*return;/ {
-			print
-			print ""
-			print "\tcase ARPHRD_VSOCKMON:"
-			print "\t\t/*"
-			print "\t\t * This is a packet from a Linux vsock monitor device;"
-			print "\t\t * dissect the vsockmon header and what follows."
-			print "\t\t */"
-			print "\t\t" hdr
-			print "\t\tvsock_print(ndo, p, length);"
-			print "\t\treturn;"
-			in803 = 0; n++
-			next
-		}
-		{ print }
-		END { if (n != 2) exit 1 }
-	' print-sll.c > print-sll.c.new || die "tcpdump $ver: print-sll.c: expected two \"case 803\" blocks"
-	mv print-sll.c.new print-sll.c
+	sll_add_vsock || die "tcpdump $ver: print-sll.c: no LINUX_SLL_P_802_2 anchor, or not two \"case 803\" blocks"
 	refresh
 	dep3 "Decode vsock inside Linux cooked captures" \
 	     "On Linux, \"tcpdump -i any\" captures vsockmon devices as LINUX_SLL or" \
@@ -248,11 +131,7 @@ gen_tcpdump() {
 	# 3. man page
 	q new 0003-tcpdump.1-document-vsock-output.patch
 	q add tcpdump.1.in
-	[ "$(grep -c '^\.SH "SEE ALSO"' tcpdump.1.in)" = 1 ] || die "tcpdump $ver: man page anchor missing"
-	awk -v snip="$DISTRO_DIR/tcpdump-vsock.1.in" '
-		/^\.SH "SEE ALSO"/ { while ((getline l < snip) > 0) print l }
-		{ print }' tcpdump.1.in > tcpdump.1.in.new
-	mv tcpdump.1.in.new tcpdump.1.in
+	man_add_vsock '^\.SH "SEE ALSO"' || die "tcpdump $ver: man page anchor missing"
 	refresh
 	dep3 "Document the vsock output in the man page" |
 		q header -r
@@ -397,9 +276,28 @@ gen_libpcap() {
 	export QUILT_PATCHES=$out QUILT_PC=.pc QUILT_NO_DIFF_TIMESTAMPS=1
 	cd "$w/tree"
 
-	# 1. the capture module
-	q new 0001-pcap-vsockmon-capture-module-for-Linux-vsockmon-devices.patch
+	# 1. the optimizer
+	q new 0001-optimize-keep-dominator-sets-valid.patch
+	apply_hunks "$uver" "optimizer" optimizer.diff
+	refresh
+	dep3 "Optimizer: do not use dominator sets that no longer describe the graph" \
+	     "Two miscompilations, both of filters whose unoptimized programs are right." \
+	     "(1) opt_j() made an edge skip a block, then or_pullup()/and_pullup() moved" \
+	     "tests by the dominators computed before that move: \"(A and B or C) and" \
+	     "C and A and B\" accepted A, not B, C.  (2) opt_peep() turned \"and #k; jeq" \
+	     "#0\" into \"jset #k\" and swapped the branches, then opt_j() read the" \
+	     "edge dominators computed before the swap, with the edges' meanings" \
+	     "reversed: \"vsock src portrange 0-3 and vsock src portrange 0-3\" rejected" \
+	     "every packet.  The levels, dominators and in-edges are now recomputed" \
+	     "before the pullups, at most one pullup is done per pass, and a pass in" \
+	     "which opt_blk() changed branches leaves the branch optimizations to the" \
+	     "next pass." |
+		q header -r
+
+	# 2. the capture module
+	q new 0002-pcap-vsockmon-capture-module-for-Linux-vsockmon-devices.patch
 	new_files "capture module" pcap-vsockmon.c pcap-vsockmon.h
+	apply_version_hunks "$uver" "capture module" compat-pcapint-names.diff
 	apply_hunks "$uver" "capture module" vsockmon-build.diff vsockmon-register.diff
 	refresh
 	dep3 "Add a capture module for Linux vsockmon devices" \
@@ -407,22 +305,24 @@ gen_libpcap() {
 	     "(ARPHRD_VSOCKMON) and leaves every other device to pcap-linux.c." \
 	     "pcap_findalldevs() gives them the description \"Linux vsock monitor\"," \
 	     "or lists a \"vsockmon\" pseudo-device when none exists but the kernel" \
-	     "can make one; opening \"vsockmon\" uses a vsockmon device that is up or" \
-	     "creates one over rtnetlink, and deletes it again at close.  Capture is" \
-	     "a TPACKET_V3 ring (DLT_VSOCK) with kernel filters, exact statistics," \
-	     "a break that first delivers what is in the ring, and a direction" \
-	     "(pcap_setdirection) relative to the local CIDs, since the kernel shows" \
-	     "every vsockmon packet as outgoing." \
-	     "configure.ac (--disable-vsockmon) and CMakeLists.txt (DISABLE_VSOCKMON)" \
-	     "build it on Linux when the headers have what it needs; pcap.c registers" \
-	     "it in capture_source_types[].  configure must be regenerated" \
-	     "(autoreconf, as dh_autoreconf does)." |
+	     "can make one; opening \"vsockmon\" uses a vsockmon device that is up, or" \
+	     "creates one for the capture alone in a network namespace of its own," \
+	     "which the kernel deletes when the capture's socket is closed, even after" \
+	     "the program has dropped its privileges.  Capture is a TPACKET_V3 ring" \
+	     "(DLT_VSOCK) with kernel filters, exact statistics, a break that first" \
+	     "delivers what is in the ring, and a direction (pcap_setdirection)" \
+	     "relative to the local CIDs, since the kernel shows every vsockmon packet" \
+	     "as outgoing.  configure.ac (--disable-vsockmon) and CMakeLists.txt" \
+	     "(DISABLE_VSOCKMON) build it on Linux when the headers have what it" \
+	     "needs; pcap.c registers it in capture_source_types[].  configure must be" \
+	     "regenerated (autoreconf, as dh_autoreconf does)." |
 		q header -r
 
-	# 2. the filter primitives
-	q new 0002-gencode-vsock-filter-primitives.patch
-	new_files "vsock filters" gencode-vsock.c gencode-vsock.h
-	apply_hunks "$uver" "vsock filters" vsock-filter-build.diff vsock-filter-gencode.diff vsock-filter-grammar.diff
+	# 3. the filter primitives, in gencode.c
+	q new 0003-gencode-vsock-filter-primitives.patch
+	apply_version_hunks "$uver" "vsock filters" compat-gencode-returns.diff
+	apply_hunks "$uver" "vsock filters" vsock-filter-gencode.diff vsock-filter-grammar.diff
+	append_fragment gencode-vsock.c gencode.c
 	refresh
 	dep3 "Add vsock filter primitives" \
 	     "\"vsock\", \"vsock [src|dst] port N\", \"vsock [src|dst] portrange N-M\"," \
@@ -431,20 +331,21 @@ gen_libpcap() {
 	     "LINUX_SLL2) whose ARPHRD type is 826; plain \"port\" and \"portrange\" mean" \
 	     "vsock ports on DLT_VSOCK.  The fields are compared as the little-endian" \
 	     "numbers they are; a virtio field is tested only when the transport is" \
-	     "virtio and the transport header length covers that field.  The code" \
-	     "generator is gencode-vsock.c; gencode.c, grammar.y.in and scanner.l" \
-	     "get the hooks, keywords and 64-bit CID numbers." |
+	     "virtio and the transport header length covers that field.  The code is" \
+	     "in gencode.c, with gen_cmp() and friends on the link-layer header (or" \
+	     "payload, for cooked frames); grammar.y.in and scanner.l get the keyword," \
+	     "the qualifiers and 64-bit CID numbers." |
 		q header -r
 
-	# 3. their documentation
-	q new 0003-pcap-filter-document-the-vsock-primitives.patch
+	# 4. their documentation
+	q new 0004-pcap-filter-document-the-vsock-primitives.patch
 	apply_hunks "$uver" "vsock filter man page" vsock-filter-man.diff
 	refresh
 	dep3 "Document the vsock filter primitives in pcap-filter(7)" |
 		q header -r
 
-	# 4. kernel filtering of the cooked header's ARPHRD type (-i any)
-	q new 0004-pcap-linux-run-cooked-hatype-tests-in-the-kernel.patch
+	# 5. kernel filtering of the cooked header's ARPHRD type (-i any)
+	q new 0005-pcap-linux-run-cooked-hatype-tests-in-the-kernel.patch
 	apply_hunks "$uver" "cooked hatype" linux-cooked-hatype.diff
 	refresh
 	dep3 "Run filters on the cooked header's ARPHRD type in the kernel" \
@@ -510,6 +411,13 @@ for pkg in tcpdump libpcap; do
 		fi
 	done < <(dists_conf_lines "" "$pkg")
 done
+
+# The git series for upstream master, from the same sources.
+. "$DISTRO_DIR/upstream-series.sh"
+log "tcpdump: series against master ($(basename "$(snapshot tcpdump)"))"
+gen_master_tcpdump "$gen/upstream/tcpdump-master"
+log "libpcap: series against master ($(basename "$(snapshot libpcap)"))"
+gen_master_libpcap "$gen/upstream/libpcap-master"
 
 if [ "$mode" = check ]; then
 	if diff -r "$gen" "$TOP_SRCDIR/patches" > "$tmp/stale.diff"; then

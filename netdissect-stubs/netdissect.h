@@ -27,8 +27,8 @@
  */
 
 /*
- * The part of tcpdump 4.99's netdissect interface that print-vsock.c
- * and vsockdump use.  The names and the meaning of everything here
+ * The part of tcpdump's netdissect interface (4.99 and master) that
+ * print-vsock.c and vsockdump use.  The names and the meaning of everything here
  * follow tcpdump, so that print-vsock.c builds unchanged in both.
  */
 
@@ -162,12 +162,49 @@ nd_trunc_longjmp(netdissect_options *ndo)
  * this header is included, through nd_trunc_longjmp().
  */
 #ifdef ND_LONGJMP_FROM_TCHECK
-#define ND_TCHECK_LEN(p, l) if (!ND_TTEST_LEN(p, l)) nd_trunc_longjmp(ndo)
+#define ND_TCHECK_LEN(p, l) \
+do { \
+	if (!ND_TTEST_LEN(p, l)) nd_trunc_longjmp(ndo); \
+} while (0)
 #else
-#define ND_TCHECK_LEN(p, l) if (!ND_TTEST_LEN(p, l)) goto trunc
+#define ND_TCHECK_LEN(p, l) \
+do { \
+	if (!ND_TTEST_LEN(p, l)) goto trunc; \
+} while (0)
 #endif
 
 #define ND_TCHECK_SIZE(p) ND_TCHECK_LEN(p, sizeof(*(p)))
+
+/*
+ * Leave the printer through its "invalid" label when
+ * "expression_1 operator expression_2" holds, after printing
+ * " [MESSAGE VALUE_1 OPERATOR VALUE_2]" (tcpdump 4.99.5 and later); the
+ * _U forms print both values with %u, the _ZU forms the second with %zu.
+ * ND_ICHECK_U and ND_ICHECK_ZU use the text of expression_1 as message.
+ */
+#define ND_ICHECKMSG_U(message, expression_1, operator, expression_2) \
+do { \
+	if ((expression_1) operator (expression_2)) { \
+		ND_PRINT(" [%s %u %s %u]", (message), (expression_1), \
+		    (#operator), (expression_2)); \
+		goto invalid; \
+	} \
+} while (0)
+
+#define ND_ICHECK_U(expression_1, operator, expression_2) \
+	ND_ICHECKMSG_U((#expression_1), (expression_1), operator, (expression_2))
+
+#define ND_ICHECKMSG_ZU(message, expression_1, operator, expression_2) \
+do { \
+	if ((expression_1) operator (expression_2)) { \
+		ND_PRINT(" [%s %u %s %zu]", (message), (expression_1), \
+		    (#operator), (expression_2)); \
+		goto invalid; \
+	} \
+} while (0)
+
+#define ND_ICHECK_ZU(expression_1, operator, expression_2) \
+	ND_ICHECKMSG_ZU((#expression_1), (expression_1), operator, (expression_2))
 
 /* Distance in bytes from p2 up to p1. */
 #define ND_BYTES_BETWEEN(p1, p2) \
@@ -226,7 +263,5 @@ void vsock_if_print(netdissect_options *, const struct pcap_pkthdr *, const u_ch
 void vsock_print(netdissect_options *, const u_char *, u_int length);
 extern void sll_if_print IF_PRINTER_ARGS;
 extern void sll2_if_print IF_PRINTER_ARGS;
-/* vsockdump's printer for a link type, NULL if it has none. */
-extern if_printer vsockdump_printer_for(int dlt);
 
 #endif /* vsockdump_netdissect_h */

@@ -42,15 +42,176 @@
 #include "netdissect.h"
 #include "extract.h"
 
+/*
+ * printf() for the conversions printers use most: %d %i %u %x %X %c %s
+ * and %%, with the flags '-' and '0', a width (a number or '*') and the
+ * length modifiers hh, h, l, ll, j and z.  The text goes into buf, of
+ * size len.  Returns its length, or -1 for anything else (a precision,
+ * another flag or conversion, a NULL string, text longer than buf), for
+ * the caller to hand the same arguments to vfprintf() instead.
+ *
+ * Why: a line of output is a handful of short ND_PRINT()s, and for each
+ * of them vfprintf() costs about as much as the rest of the printing.
+ */
+static int
+nd_format(char *buf, size_t len, const char *fmt, va_list ap)
+{
+	char digits[24], *d;
+	const char *s;
+	size_t n = 0, slen, width, pad;
+	int left, zero, neg, lmod;
+	uintmax_t v;
+	intmax_t sv;
+	char c;
+
+	for (; *fmt != '\0'; fmt++) {
+		if (*fmt != '%') {
+			if (n == len)
+				return -1;
+			buf[n++] = *fmt;
+			continue;
+		}
+		fmt++;
+		left = zero = 0;
+		for (;; fmt++) {
+			if (*fmt == '-')
+				left = 1;
+			else if (*fmt == '0')
+				zero = 1;
+			else
+				break;
+		}
+		width = 0;
+		if (*fmt == '*') {
+			sv = va_arg(ap, int);
+			if (sv < 0) {
+				left = 1;
+				sv = -sv;
+			}
+			width = (size_t)sv;
+			fmt++;
+		} else {
+			while (*fmt >= '0' && *fmt <= '9')
+				width = width * 10 + (size_t)(*fmt++ - '0');
+		}
+		lmod = 0;	/* 'H' hh, 'h', 'l', 'L' ll, 'j', 'z' */
+		if (*fmt == 'h') {
+			lmod = *++fmt == 'h' ? (fmt++, 'H') : 'h';
+		} else if (*fmt == 'l') {
+			lmod = *++fmt == 'l' ? (fmt++, 'L') : 'l';
+		} else if (*fmt == 'j' || *fmt == 'z')
+			lmod = *fmt++;
+		neg = 0;
+		switch (c = *fmt) {
+		case 'd':
+		case 'i':
+			switch (lmod) {
+			case 'H': sv = (signed char)va_arg(ap, int); break;
+			case 'h': sv = (short)va_arg(ap, int); break;
+			case 'l': sv = va_arg(ap, long); break;
+			case 'L': sv = va_arg(ap, long long); break;
+			case 'j': sv = va_arg(ap, intmax_t); break;
+			case 'z': sv = va_arg(ap, ssize_t); break;
+			default: sv = va_arg(ap, int); break;
+			}
+			neg = sv < 0;
+			v = neg ? -(uintmax_t)sv : (uintmax_t)sv;
+			goto number;
+		case 'u':
+		case 'x':
+		case 'X':
+			switch (lmod) {
+			case 'H': v = (unsigned char)va_arg(ap, unsigned); break;
+			case 'h': v = (unsigned short)va_arg(ap, unsigned); break;
+			case 'l': v = va_arg(ap, unsigned long); break;
+			case 'L': v = va_arg(ap, unsigned long long); break;
+			case 'j': v = va_arg(ap, uintmax_t); break;
+			case 'z': v = va_arg(ap, size_t); break;
+			default: v = va_arg(ap, unsigned); break;
+			}
+number:
+			d = digits + sizeof(digits);
+			if (c == 'x' || c == 'X') {
+				do {
+					*--d = (c == 'x' ? "0123456789abcdef" :
+					    "0123456789ABCDEF")[v & 0xf];
+					v >>= 4;
+				} while (v != 0);
+			} else {
+				do {
+					*--d = (char)('0' + v % 10);
+					v /= 10;
+				} while (v != 0);
+			}
+			s = d;
+			slen = (size_t)(digits + sizeof(digits) - d);
+			break;
+		case 'c':
+			if (zero)
+				return -1;
+			digits[0] = (char)va_arg(ap, int);
+			s = digits;
+			slen = 1;
+			break;
+		case 's':
+			s = va_arg(ap, const char *);
+			if (s == NULL || zero)
+				return -1;
+			slen = strlen(s);
+			break;
+		case '%':
+			if (left || zero || width != 0 || lmod != 0)
+				return -1;
+			s = "%";
+			slen = 1;
+			break;
+		default:
+			return -1;
+		}
+		pad = width > slen + (size_t)neg ? width - slen - (size_t)neg : 0;
+		if (len - n < pad + (size_t)neg + slen)
+			return -1;
+		if (!left && !zero)
+			for (; pad != 0; pad--)
+				buf[n++] = ' ';
+		if (neg)
+			buf[n++] = '-';
+		if (zero && !left)
+			for (; pad != 0; pad--)
+				buf[n++] = '0';
+		memcpy(buf + n, s, slen);
+		n += slen;
+		for (; pad != 0; pad--)
+			buf[n++] = ' ';
+	}
+	return (int)n;
+}
+
+/* Only this program writes to stdout: no lock is needed around it. */
+#if defined(HAVE_DECL_FWRITE_UNLOCKED) && HAVE_DECL_FWRITE_UNLOCKED
+#define ND_FWRITE	fwrite_unlocked
+#else
+#define ND_FWRITE	fwrite
+#endif
+
 static int
 nd_stdout_printf(netdissect_options *ndo, const char *fmt, ...)
 {
+	char buf[1024];
 	va_list ap;
 	int ret;
 
 	va_start(ap, fmt);
-	ret = vfprintf(stdout, fmt, ap);
+	ret = nd_format(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
+	if (ret >= 0) {
+		if (ND_FWRITE(buf, 1, (size_t)ret, stdout) != (size_t)ret)
+			ret = -1;
+	} else {
+		va_start(ap, fmt);
+		ret = vfprintf(stdout, fmt, ap);
+		va_end(ap);
+	}
 	if (ret < 0)
 		(*ndo->ndo_error)(ndo, 14, "Unable to write output: %s",
 		    strerror(errno));

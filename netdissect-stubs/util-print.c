@@ -57,8 +57,9 @@ frac_print(netdissect_options *ndo, long frac)
 }
 
 /*
- * "HH:MM:SS.frac", optionally preceded by "YYYY-MM-DD ", in local
- * time or in UTC.  Times that do not fit a signed 32-bit count of
+ * "HH:MM:SS.frac ", optionally preceded by "YYYY-MM-DD ", in local
+ * time or in UTC (the separating space is printed here, in the same
+ * print as the time: one print less a packet).  Times that do not fit a signed 32-bit count of
  * seconds are reported as an error, as tcpdump does.
  */
 static void
@@ -76,7 +77,7 @@ clock_print(netdissect_options *ndo, long sec, long frac, int with_date,
 	struct tm *tm;
 
 	if (((unsigned)sec & 0x80000000U) != 0) {
-		ND_PRINT("[Error converting time]");
+		ND_PRINT("[Error converting time] ");
 		return;
 	}
 	if (sec != cached_sec || with_date != cached_with_date ||
@@ -84,7 +85,7 @@ clock_print(netdissect_options *ndo, long sec, long frac, int with_date,
 		tm = local ? localtime(&t) : gmtime(&t);
 		if (tm == NULL) {
 			cached_sec = -1;
-			ND_PRINT("[Error converting time]");
+			ND_PRINT("[Error converting time] ");
 			return;
 		}
 		strftime(buf, sizeof(buf),
@@ -94,10 +95,11 @@ clock_print(netdissect_options *ndo, long sec, long frac, int with_date,
 		cached_local = local;
 	}
 	if (ndo->ndo_tstamp_precision == PCAP_TSTAMP_PRECISION_MICRO)
-		ND_PRINT("%s.%06u", buf, (unsigned)frac);
+		ND_PRINT("%s.%06u ", buf, (unsigned)frac);
 	else {
 		ND_PRINT("%s", buf);
 		frac_print(ndo, frac);
+		ND_PRINT(" ");
 	}
 }
 
@@ -112,7 +114,6 @@ ts_print(netdissect_options *ndo, const struct timeval *tvp)
 	switch (ndo->ndo_tflag) {
 	case 0:		/* time of day */
 		clock_print(ndo, (long)tvp->tv_sec, (long)tvp->tv_usec, 0, 1);
-		ND_PRINT(" ");
 		break;
 
 	case 1:		/* -t: none */
@@ -151,14 +152,12 @@ ts_print(netdissect_options *ndo, const struct timeval *tvp)
 		}
 		ND_PRINT("%s", before ? "-" : " ");
 		clock_print(ndo, (long)d.tv_sec, (long)d.tv_usec, 0, 0);
-		ND_PRINT(" ");
 		if (ndo->ndo_tflag == 3)
 			ref = *tvp;
 		break;
 
 	case 4:		/* -tttt: date and time of day */
 		clock_print(ndo, (long)tvp->tv_sec, (long)tvp->tv_usec, 1, 1);
-		ND_PRINT(" ");
 		break;
 	}
 }

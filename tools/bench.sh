@@ -26,6 +26,14 @@
 # BENCH_CALLGRIND_PACKETS (packets run under callgrind, default 200000:
 # callgrind is ~50x slower), TCPDUMP (default /usr/bin/tcpdump),
 # BENCH_FLOWS (default 100000).
+#
+# The printer inside tcpdump: when BENCH_TCPDUMP_STOCK and
+# BENCH_TCPDUMP_PATCHED name two tcpdump binaries built with symbols from
+# the same source, without and with our series (by default the bookworm
+# trees "make check-distro" leaves, if they are there), it also prints
+# the instructions per packet spent in vsock_if_print() and below
+# (callgrind's inclusive cost, on the same packets) in each, and their
+# ratio.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -132,4 +140,42 @@ for c in "$CAP" "$CAPF"; do
 		printf '%-34s %-22s %10s\n' "$(basename "$c")" \
 		    "${opts:-default}" "$kb"
 	done
+done
+
+echo
+# --- the printer inside tcpdump, stock and patched -----------------------------
+cache=${VSOCKDUMP_DISTRO_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/vsockdump-distro}
+STOCK=${BENCH_TCPDUMP_STOCK:-$cache/work/check-bookworm/unpatched/tcpdump/tcpdump}
+PATCHED=${BENCH_TCPDUMP_PATCHED:-$cache/work/check-bookworm/patched/tcpdump/tcpdump}
+if [ ! -x "$STOCK" ] || [ ! -x "$PATCHED" ]; then
+	echo "printer cost inside tcpdump: skipped (no stock and patched tcpdump built"
+	echo "  with symbols: run 'make check-distro DIST=bookworm' first, or set"
+	echo "  BENCH_TCPDUMP_STOCK and BENCH_TCPDUMP_PATCHED)"
+	exit 0
+fi
+# printer_ir BIN FLAGS COUNT: inclusive instructions of vsock_if_print
+printer_ir() {
+	cg=$(mktemp)
+	# shellcheck disable=SC2086
+	valgrind --tool=callgrind --callgrind-out-file="$cg" "$1" -Z root -n $2 \
+	    -c "$3" -r "$CAP" >/dev/null 2>&1 || true
+	callgrind_annotate --inclusive=yes --threshold=100 "$cg" 2>/dev/null |
+	    awk '/[: ]vsock_if_print[ \[]/ { gsub(/,/, "", $1); print $1; exit }'
+	rm -f "$cg"
+}
+echo "printer cost inside tcpdump (instructions per packet in vsock_if_print,"
+echo "  inclusive; callgrind on the first $CGN packets):"
+echo "  stock:   $STOCK"
+echo "  patched: $PATCHED"
+printf '%-8s %14s %14s %8s\n' flags stock patched ratio
+for flags in "" -v -vv; do
+	s1=$(printer_ir "$STOCK" "$flags" 1)
+	sN=$(printer_ir "$STOCK" "$flags" "$CGN")
+	p1=$(printer_ir "$PATCHED" "$flags" 1)
+	pN=$(printer_ir "$PATCHED" "$flags" "$CGN")
+	awk -v f="${flags:-default}" -v s1="${s1:-0}" -v sN="${sN:-0}" \
+	    -v p1="${p1:-0}" -v pN="${pN:-0}" -v n="$CGN" 'BEGIN {
+		s = (sN - s1) / (n - 1); p = (pN - p1) / (n - 1)
+		printf "%-8s %14.1f %14.1f %8.2f\n", f, s, p, (s > 0 ? p / s : 0)
+	}'
 done

@@ -27,6 +27,11 @@
 #            patched libpcap's primitives on every packet), the capture
 #            module's API test and the stub-fidelity check pass; the
 #            bookworm .debs build and print our decoding (distro/README)
+#   masters  the git series for tcpdump and libpcap master apply to
+#            the snapshots of ../shared/upstream; every commit builds
+#            with upstream's warnings and -Werror; libpcap's TESTrun,
+#            tcpdump's make check and our TESTLIST pass on the last one;
+#            CMake builds of both (distro/check-masters.sh)
 #   write-errors  -w to a full file system, output to /dev/full or a
 #            closed pipe, by vsockdump and the patched tcpdump: a message,
 #            status 1, the file cut back to its last whole packet
@@ -188,6 +193,11 @@ if [ -x build/werror/vsockdump ]; then
 	grep -E '^(RESULT|   UNAVAILABLE)' build/distro.log | sort -u
 	count build/distro.log distro
 fi
+# The git series for upstream master on the snapshots of
+# ../shared/upstream: git am, every commit built (-Werror), libpcap's
+# filter tests, tcpdump's suite, CMake builds (distro/check-masters.sh).
+tier masters build/masters.log env VSOCKGEN=build/werror/tools/vsockgen \
+    bash distro/check-masters.sh
 # The patched tcpdump that the distro tier built (bookworm).
 patched_tcpdump=$distro_cache/work/check-bookworm/patched/tcpdump/tcpdump
 [ -x "$patched_tcpdump" ] || patched_tcpdump=

@@ -9,7 +9,7 @@
 # ASan+UBSan and libFuzzer's coverage instrumentation
 # (-fsanitize=fuzzer-no-link), so that the fuzzer sees, and the
 # sanitizers check, the code of the filter compiler itself (grammar,
-# scanner, gencode.c, gencode-vsock.c, optimize.c, bpf_filter.c).
+# scanner, gencode.c with the vsock primitives, optimize.c, bpf_filter.c).
 #
 # Usage:	sh tests/fuzz/build-libpcap.sh BUILDDIR [afl]
 #
@@ -109,8 +109,8 @@ rm -rf "$lp/.pc"
 (cd "$lp" && QUILT_PATCHES=$series QUILT_PC=.pc-vsockdump quilt push -a) \
     >"$build/quilt.log" 2>&1 ||
     die "quilt push -a of $series failed (see $build/quilt.log)"
-[ -f "$lp/gencode-vsock.c" ] ||
-    die "$lp has no gencode-vsock.c after the series"
+grep -q '^gen_vsock_offrel(' "$lp/gencode.c" ||
+    die "$lp/gencode.c has no vsock primitives after the series"
 
 # No optional library: the harness only compiles and runs filters.
 # ASan's runtime comes with the harness's link (-fsanitize=address),
@@ -122,8 +122,8 @@ rm -rf "$lp/.pc"
     die "libpcap configure failed (see $build/configure.log)"
 (cd "$lp" && make -j"$JOBS" libpcap.a) >"$build/make.log" 2>&1 ||
     die "libpcap build failed (see $build/make.log)"
-grep -q 'gencode-vsock' "$build/make.log" ||
-    die "gencode-vsock.c was not compiled (see $build/make.log)"
+nm "$lp/libpcap.a" 2>/dev/null | grep -q ' T gen_vsock$' ||
+    die "the vsock primitives were not compiled in (see $build/make.log)"
 log "libpcap ($kind, ASan+UBSan) built in $(($(date +%s) - t0)) s"
 echo "$stamp" >"$build/stamp"
 emit

@@ -59,6 +59,7 @@
 #include <pcap/pcap.h>
 
 #include "netdissect.h"
+#include "vsockdump.h"
 #include "vsockdump-analysis.h"
 
 #include "fuzz-common.h"

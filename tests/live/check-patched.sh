@@ -43,6 +43,16 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/live-cp.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM
 . "$(dirname "$0")/check-lib.sh"
 
+# refs STEP: the vsockmon module's reference count at that step; uid CAP:
+# the user a capture ran as
+refs() {
+	sed -n "s/^$1: //p" "$res/refcnt.txt" 2>/dev/null | head -n 1
+}
+
+uid() {
+	sed -n "s/^$1: //p" "$res/uids.txt" 2>/dev/null | head -n 1
+}
+
 if [ -f "$res/links.txt" ]; then
 	# ---- nomod ----------------------------------------------------
 	if [ -f "$res/nomod-td-open.rc" ]; then
@@ -91,24 +101,34 @@ if [ -f "$res/links.txt" ]; then
 	ck $? "a refused open leaves no vsockmon device" \
 	    -- "$(links nodev-after-perm)"
 	b=$(links create-before) d=$(links create-during)
-	d2=$(links create-during2) a1=$(links create-after-vd)
-	a=$(links create-after)
-	info "tcpdump -i vsockmon: devices before '$b', during '$d'," \
-	    "with vsockdump too '$d2', after vsockdump '$a1', after '$a'"
-	[ -z "$b" ]
-	ck $? "tcpdump -i vsockmon: no vsockmon device before" -- "$b"
-	echo "$d" | grep -q '^ vsockmon[0-9]*(unknown)$\|^ vsockmon[0-9]*(up)$'
+	d2=$(links create-during2) a=$(links create-after)
+	rb=$(refs create-before) rd=$(refs create-during)
+	rd2=$(refs create-during2) ra1=$(refs create-after-vd)
+	ra=$(refs create-after)
+	info "tcpdump -i vsockmon: vsockmon devices here before '$b'," \
+	    "during '$d', with vsockmon too '$d2', after '$a'; the module's" \
+	    "references: $rb, $rd, $rd2, after vsockdump ${ra1:-(none)}," \
+	    "after $ra; tcpdump ran as uid $(uid create-td)"
+	[ -z "$b$d$d2$a" ]
+	ck $? "tcpdump -i vsockmon: the device it creates is in a" \
+	    "namespace of its own (none appears here)" -- "$b|$d|$d2|$a"
+	[ "$rb" = 0 ] && [ "$rd" = 1 ]
 	ck $? "tcpdump -i vsockmon: created one device, up, while" \
-	    "capturing" -- "$d"
+	    "capturing (the vsockmon module's references: 0, then 1)" \
+	    -- "$rb, $rd"
+	[ "$(uid create-td)" = 104 ]
+	ck $? "tcpdump dropped its privileges to user tcpdump (uid 104)" \
+	    "while capturing" -- "uid $(uid create-td)"
 	if [ -f "$res/create-vd.pcap" ]; then
-		[ -n "$d" ] && [ "$d2" = "$d" ]
-		ck $? "vsockdump -i vsockmon reuses that device" -- "$d2"
-		[ -n "$d" ] && [ "$a1" = "$d" ]
-		ck $? "the device stays while its creator captures" \
-		    "(vsockdump, which reused it, has exited)" -- "$a1"
+		[ "$rd2" = 2 ] && [ "$ra1" = 1 ]
+		ck $? "vsockdump -i vsockmon creates a device of its own," \
+		    "gone when it exits (references 2, then 1)" \
+		    -- "$rd2, $ra1"
 	fi
-	[ -n "$d" ] && [ -z "$a" ]
-	ck $? "tcpdump -i vsockmon: the device is removed at exit" -- "$a"
+	[ "$rd" = 1 ] && [ "$ra" = 0 ]
+	ck $? "tcpdump -i vsockmon, running as user tcpdump: the device" \
+	    "is removed at exit (the module's references back to 0)" \
+	    -- "$rd, then $ra"
 	[ "$(rcof create-td)" = 0 ]
 	ck $? "tcpdump -i vsockmon: exit status 0 after SIGINT" \
 	    -- "$(rcof create-td)"

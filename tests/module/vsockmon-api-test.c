@@ -34,11 +34,18 @@
  *
  * Two kinds of traffic:
  *
- *  raw   (default when the kernel has no vsockmon): needs a libpcap
- *        built with -DVSOCKMON_TESTING, where ifb devices named
+ *  raw   (default when the kernel has no vsockmon): ifb devices named
  *        vsockmonN stand in for vsockmon devices; the test sends
  *        crafted vsockmon frames on them with AF_PACKET, so every
- *        count is exact.
+ *        count is exact.  libpcap is the one that ships: the test
+ *        makes the kernel look as the module expects, without hooks
+ *        in the module.  It must run in network and mount namespaces
+ *        of its own, with /sys mounted there (distro/check-distro.sh
+ *        runs it so): a stand-in's /sys/class/net/NAME/type has "826"
+ *        bind-mounted over it, /sys/module gets a tmpfs with or without
+ *        a "vsockmon" entry (whether the kernel "can make one"), and,
+ *        linked with -Wl,--wrap=sendto (stand-in.c), the module's
+ *        RTM_NEWLINK for a vsockmon device makes an ifb device.
  *  vsock (when the kernel has vsockmon and vsock_loopback): real
  *        AF_VSOCK traffic over CID 1; counts are lower bounds, and
  *        only the invariants (captured + dropped == received) are
@@ -47,6 +54,8 @@
  * Prints one line per check and "N passed, N failed"; exit status 1 if
  * anything failed.
  */
+
+#define _GNU_SOURCE	/* setns() */
 
 #include <errno.h>
 #include <poll.h>
@@ -68,9 +77,16 @@
 #include <arpa/inet.h>
 #include <linux/if_packet.h>
 #include <linux/if_ether.h>
+#include <linux/sockios.h>
 #include <linux/vm_sockets.h>
+#include <sched.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <fcntl.h>
 
 #include <pcap/pcap.h>
+
+#include "stand-in.h"
 
 #ifndef DLT_VSOCK
 #define DLT_VSOCK 271
@@ -78,6 +94,7 @@
 
 static int passed, failed;
 static int raw_mode;
+static pid_t test_pid;		/* in the test's own network namespace */
 static const char *kind = "vsockmon";	/* "ifb" in raw mode */
 
 static void
@@ -158,6 +175,18 @@ list_vsockmon(char *buf, size_t len)
 	}
 }
 
+/* Delete a device (first the type a stand-in has over it). */
+static void
+del_dev(const char *name)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "/sys/class/net/%s/type", name);
+	if (raw_mode)
+		(void)umount2(path, MNT_DETACH);
+	sh("ip link del %s 2>/dev/null", name);
+}
+
 static void
 remove_all_vsockmon(void)
 {
@@ -167,8 +196,35 @@ remove_all_vsockmon(void)
 	for (i = 0; i < 64; i++) {
 		snprintf(name, sizeof(name), "vsockmon%d", i);
 		if (if_exists(name))
-			sh("ip link del %s 2>/dev/null", name);
+			del_dev(name);
 	}
+}
+
+/* A stand-in: /sys/class/net/NAME/type says 826 (ARPHRD_VSOCKMON). */
+static int
+stand_in_type(const char *name)
+{
+	static const char file[] = "/tmp/vsockmon-api-test.type";
+	char path[128];
+	FILE *f;
+
+	f = fopen(file, "w");
+	if (f == NULL || fprintf(f, "826\n") < 0 || fclose(f) != 0)
+		return -1;
+	snprintf(path, sizeof(path), "/sys/class/net/%s/type", name);
+	return mount(file, path, NULL, MS_BIND, NULL);
+}
+
+/*
+ * Whether the kernel "can make" a vsockmon device, as the module finds
+ * out: /sys/module/vsockmon exists, on a tmpfs of ours over /sys/module.
+ */
+static void
+stand_in_module(int loaded)
+{
+	(void)umount2("/sys/module", MNT_DETACH);
+	if (mount("none", "/sys/module", "tmpfs", 0, NULL) == 0 && loaded)
+		(void)mkdir("/sys/module/vsockmon", 0755);
 }
 
 static int
@@ -176,13 +232,75 @@ make_dev(const char *name, int up)
 {
 	if (sh("ip link add name %s type %s", name, kind) != 0)
 		return -1;
-	/* An ifb stand-in would send IPv6 ND/MLD of its own. */
-	if (raw_mode)
+	if (raw_mode) {
+		/* An ifb stand-in would send IPv6 ND/MLD of its own. */
 		sh("sysctl -q -w net.ipv6.conf.%s.disable_ipv6=1 "
 		    ">/dev/null 2>&1", name);
+		if (stand_in_type(name) != 0)
+			return -1;
+	}
 	if (up && sh("ip link set %s up", name) != 0)
 		return -1;
 	return 0;
+}
+
+/*
+ * The network namespace of a capture's socket, as an fd (SIOCGSKNS),
+ * and whether it is the test's own.
+ */
+static int
+capture_netns(pcap_t *p)
+{
+	return ioctl(pcap_fileno(p), SIOCGSKNS);
+}
+
+static int
+same_netns(int nsfd)
+{
+	struct stat a, b;
+
+	return fstat(nsfd, &a) == 0 && stat("/proc/self/ns/net", &b) == 0 &&
+	    a.st_ino == b.st_ino && a.st_dev == b.st_dev;
+}
+
+/*
+ * In the namespace nsfd: does it have a device NAME, and leave there a
+ * veth whose peer, vsmwatch0, is in the test's namespace.  A veth
+ * pair goes when either end goes, so vsmwatch0 disappears when that
+ * namespace ends.  Returns 0 when both were done.
+ */
+static int
+watch_netns(int nsfd, const char *name)
+{
+	pid_t pid;
+	int st;
+
+	pid = fork();
+	if (pid == 0) {
+		if (setns(nsfd, CLONE_NEWNET) == -1 || if_nametoindex(name) == 0)
+			_exit(1);
+		_exit(sh("ip link add vsmwatch1 type veth peer name vsmwatch0 "
+		    "netns %d", (int)test_pid) == 0 ? 0 : 2);
+	}
+	if (pid == -1 || waitpid(pid, &st, 0) == -1)
+		return -1;
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0 && if_exists("vsmwatch0") ?
+	    0 : -1;
+}
+
+/* Wait (2 s at most) for the namespace watch_netns() watches to end. */
+static int
+watched_netns_ended(void)
+{
+	int i;
+
+	for (i = 0; i < 200 && if_exists("vsmwatch0"); i++)
+		msleep(10);
+	if (if_exists("vsmwatch0")) {
+		sh("ip link del vsmwatch0 2>/dev/null");
+		return 0;
+	}
+	return 1;
 }
 
 /*
@@ -413,7 +531,7 @@ test_open_pseudo_creates(void)
 	char before[512], during[512], after[512];
 	char errbuf[PCAP_ERRBUF_SIZE];
 	pcap_t *p;
-	int status;
+	int status, nsfd;
 
 	list_vsockmon(before, sizeof(before));
 	p = open_dev("vsockmon", 1, 100, 262144, &status, errbuf);
@@ -424,60 +542,64 @@ test_open_pseudo_creates(void)
 	check(pcap_datalink(p) == DLT_VSOCK, "datalink is DLT_VSOCK",
 	    "%d", pcap_datalink(p));
 	list_vsockmon(during, sizeof(during));
-	check(strcmp(before, during) != 0 && strstr(during, "vsockmon0"),
-	    "open \"vsockmon\" created a device", "before '%s' during '%s'",
-	    before, during);
-	test_findalldevs("vsockmon0", 0);
+	check(strcmp(before, during) == 0,
+	    "the created device is not in the caller's namespace",
+	    "before '%s' during '%s'", before, during);
+	nsfd = capture_netns(p);
+	check(nsfd >= 0 && !same_netns(nsfd),
+	    "the capture's socket is in a namespace of its own", "fd %d",
+	    nsfd);
+	check(nsfd >= 0 && watch_netns(nsfd, "vsockmon0") == 0,
+	    "that namespace has the device vsockmon0", NULL);
+	if (nsfd >= 0)
+		close(nsfd);
+	test_findalldevs(NULL, 1);
 	pcap_close(p);
+	check(watched_netns_ended(),
+	    "pcap_close ends the namespace, and the device with it", NULL);
 	list_vsockmon(after, sizeof(after));
-	check(strcmp(before, after) == 0, "pcap_close removed the device",
+	check(strcmp(before, after) == 0, "no device left behind",
 	    "after '%s'", after);
 }
 
-/* The created device is removed even if the caller dropped privileges. */
+/*
+ * The created device goes even if the caller dropped its privileges
+ * before pcap_close(), or exited without calling it.
+ */
 static void
-test_reaper_after_setuid(void)
+test_private_device_lifetime(void)
 {
-	char after[512];
 	pid_t pid;
-	int st = 0;
+	int st = 0, how;
 
-	pid = fork();
-	if (pid == 0) {
-		char errbuf[PCAP_ERRBUF_SIZE];
-		int status;
-		pcap_t *p = open_dev("vsockmon", 1, 100, 262144, &status,
-		    errbuf);
+	for (how = 0; how < 2; how++) {
+		pid = fork();
+		if (pid == 0) {
+			char errbuf[PCAP_ERRBUF_SIZE];
+			int status, nsfd;
+			pcap_t *p = open_dev("vsockmon", 1, 100, 262144,
+			    &status, errbuf);
 
-		if (p == NULL)
-			_exit(2);
-		if (setgid(65534) == -1 || setuid(65534) == -1)
-			_exit(3);
-		pcap_close(p);
-		_exit(0);
+			if (p == NULL)
+				_exit(2);
+			nsfd = capture_netns(p);
+			if (nsfd < 0 || watch_netns(nsfd, "vsockmon0") != 0)
+				_exit(3);
+			close(nsfd);
+			if (how == 1)
+				_exit(0);	/* no pcap_close at all */
+			if (setgid(65534) == -1 || setuid(65534) == -1)
+				_exit(4);
+			pcap_close(p);
+			_exit(0);
+		}
+		waitpid(pid, &st, 0);
+		check(WIFEXITED(st) && WEXITSTATUS(st) == 0 &&
+		    watched_netns_ended(), how == 0 ?
+		    "device removed at close after setuid" :
+		    "device removed when the process exits without "
+		    "pcap_close", "child status %d", WEXITSTATUS(st));
 	}
-	waitpid(pid, &st, 0);
-	list_vsockmon(after, sizeof(after));
-	check(WIFEXITED(st) && WEXITSTATUS(st) == 0 && after[0] == '\0',
-	    "device removed at close after setuid", "child %d, left '%s'",
-	    WEXITSTATUS(st), after);
-
-	pid = fork();
-	if (pid == 0) {
-		char errbuf[PCAP_ERRBUF_SIZE];
-		int status;
-		pcap_t *p = open_dev("vsockmon", 1, 100, 262144, &status,
-		    errbuf);
-
-		if (p == NULL)
-			_exit(2);
-		_exit(0);	/* no pcap_close at all */
-	}
-	waitpid(pid, &st, 0);
-	msleep(300);
-	list_vsockmon(after, sizeof(after));
-	check(after[0] == '\0', "device removed when the process exits "
-	    "without pcap_close", "left '%s'", after);
 }
 
 static void
@@ -524,7 +646,8 @@ test_nomodule(void)
 
 	if (!raw_mode)
 		return;
-	setenv("VSOCKMON_TEST_KIND", "nosuchkind", 1);
+	stand_in_kind = "nosuchk";
+	stand_in_module(0);
 	p = open_dev("vsockmon", 1, 100, 262144, &status, errbuf);
 	check(p == NULL && strstr(errbuf, "modprobe vsockmon") != NULL,
 	    "module missing names modprobe", "status %d: %s", status,
@@ -532,7 +655,8 @@ test_nomodule(void)
 	if (p != NULL)
 		pcap_close(p);
 	test_findalldevs(NULL, 0);
-	unsetenv("VSOCKMON_TEST_KIND");
+	stand_in_kind = "ifb";
+	stand_in_module(1);
 }
 
 static void
@@ -871,7 +995,7 @@ vanish_thread(void *arg)
 	(void)arg;
 	msleep(200);
 	vanish_sent = send_data(vanish_dev, 20);
-	sh("ip link del %s", vanish_dev);
+	del_dev(vanish_dev);
 	return NULL;
 }
 
@@ -921,17 +1045,21 @@ main(int argc, char **argv)
 	if (!raw_mode)
 		sh("ip link del vsockmontry 2>/dev/null");
 	kind = raw_mode ? "ifb" : "vsockmon";
+	test_pid = getpid();
+	if (raw_mode) {
+		stand_in_kind = "ifb";
+		stand_in_module(1);
+	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	printf("# %s; mode %s\n", pcap_lib_version(),
-	    raw_mode ? "raw (ifb stand-ins, VSOCKMON_TESTING libpcap)" :
-	    "vsock (real vsockmon)");
+	    raw_mode ? "raw (ifb stand-ins)" : "vsock (real vsockmon)");
 
 	remove_all_vsockmon();
 	test_findalldevs(NULL, 1);
 	test_perm("vsockmon", "creating needs CAP_NET_ADMIN", "CAP_NET_ADMIN");
 	test_nomodule();
 	test_open_pseudo_creates();
-	test_reaper_after_setuid();
+	test_private_device_lifetime();
 
 	if (make_dev(dev, 1) != 0) {
 		check(0, "create test device", "%s", dev);

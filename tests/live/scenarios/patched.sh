@@ -11,10 +11,13 @@
 #		'modprobe vsockmon'.
 #   nodev	vsockmon loaded, no device: -D lists the "vsockmon"
 #		pseudo-device; as user nobody, opening it fails naming
-#		CAP_NET_ADMIN; as root, "tcpdump -i vsockmon" creates a
-#		device, a vsockdump opened on "vsockmon" reuses it, the
-#		traffic is captured, and the device is gone after tcpdump
-#		exits (ip link before, during, after).
+#		CAP_NET_ADMIN; as root, "tcpdump -i vsockmon" (which drops
+#		to user tcpdump once open) and then vsockdump each create a
+#		device of their own, in a network namespace of their own
+#		(none appears here), the traffic is captured, and each device
+#		is gone once its program has exited: the vsockmon module's
+#		reference count, which each device that is up holds (its
+#		vsock tap), goes back to what it was.
 #   main	after the scenario (vsockmon0 up): -D lists vsockmon0 once;
 #		as nobody, opening vsockmon0 fails naming CAP_NET_RAW;
 #		a device deleted during the capture (vanish-*); -Q in/out/
@@ -43,6 +46,30 @@ stage_programs "stage $stage"
 NEW=
 TRAFFIC_STDERR=$out/stages-traffic.stderr
 
+# The vsockmon module's reference count: one per vsockmon device that is
+# up, in any network namespace.
+refs() {
+	echo "$1: $(cat /sys/module/vsockmon/refcnt 2>/dev/null)" >>"$out/refcnt.txt"
+}
+
+# waitrefs STEP N: wait (5 s at most) for the count to be N, then refs
+# (a namespace, and its device, go in a kernel work queue)
+waitrefs() {
+	_i=0
+	while [ "$(cat /sys/module/vsockmon/refcnt 2>/dev/null)" != "$2" ] &&
+	    [ "$_i" -lt 50 ]; do
+		_i=$((_i + 1))
+		usleep 100000
+	done
+	refs "$1"
+}
+
+# The user a capture runs as.
+uidof() {
+	echo "$1: $(awk '/^Uid:/ { print $2 }' "/proc/$(pidof_cap "$1")/status" 2>/dev/null)" \
+	    >>"$out/uids.txt"
+}
+
 decode_new() {
 	[ -n "$VD" ] && decode_captures "$VD"
 }
@@ -68,14 +95,19 @@ nodev)
 	[ -n "$VD" ] && asnobody nodev-vd-perm "$VD -i vsockmon -w /tmp/np.pcap"
 	links nodev-after-perm
 
-	# tcpdump creates the device; vsockdump reuses it.
+	# tcpdump and vsockdump each create a device of their own, in a
+	# namespace of their own: not seen here, but each holds a reference
+	# on the vsockmon module while it is up.  The devices' counters are
+	# not readable from here ("none": the counts are checked against
+	# the traffic log and the programs' own statistics).
 	links create-before
+	refs create-before
 	start create-td "kind=functional log=create.traffic.log step=create" \
 	    "$TD" -i vsockmon
 	waitlisten create-td
 	links create-during
-	dev=$(vsmdevs | sed 's/^ //; s/(.*//')
-	echo "created device: $dev"
+	refs create-during
+	uidof create-td
 	if [ -n "$VD" ]; then
 		start create-vd \
 		    "kind=functional log=create.traffic.log step=create" \
@@ -83,15 +115,18 @@ nodev)
 		waitlisten create-vd
 	fi
 	links create-during2
-	counters "${dev:-none}" create-start
+	refs create-during2
+	counters none create-start
 	traffic create -p 5200 -z 1,100,4096,70000 stream seqpacket refused
-	counters "${dev:-none}" create-stop
+	counters none create-stop
 	if [ -n "$VD" ]; then
 		stop create-vd
 		links create-after-vd
+		waitrefs create-after-vd 1
 	fi
 	stop create-td
 	links create-after
+	waitrefs create-after 0
 	decode_new
 	;;
 
