@@ -704,6 +704,24 @@ run_ticks(int64_t now)
 		absences(ev, n);
 }
 
+/*
+ * A packet's time stamp in nanoseconds.  A file can say any time: the
+ * seconds are kept within what 64 bits of nanoseconds hold (some 292
+ * years either side of 1970).
+ */
+static int64_t
+packet_ns(const struct timeval *tv)
+{
+	int64_t s = (int64_t)tv->tv_sec, max = INT64_MAX / NS_PER_SEC - 1;
+
+	if (s > max)
+		s = max;
+	else if (s < -max)
+		s = -max;
+	return s * NS_PER_SEC + (int64_t)tv->tv_usec % NS_PER_SEC *
+	    (nano ? 1 : 1000);
+}
+
 void
 analysis_packet(const struct pcap_pkthdr *h, const u_char *sp, u_int number)
 {
@@ -713,8 +731,7 @@ analysis_packet(const struct pcap_pkthdr *h, const u_char *sp, u_int number)
 
 	if (tracker == NULL)
 		return;
-	ns = (int64_t)h->ts.tv_sec * NS_PER_SEC +
-	    (int64_t)h->ts.tv_usec * (nano ? 1 : 1000);
+	ns = packet_ns(&h->ts);
 	if (!seen_packet || ns < first_ns)
 		first_ns = ns;
 	if (!seen_packet || ns > last_ns)

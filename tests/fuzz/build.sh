@@ -42,7 +42,8 @@ AFL_CC=${AFL_CC:-afl-clang-fast}
 
 mkdir -p "$out" || exit 2
 
-cflags="-g -O1 -fno-omit-frame-pointer -Wall -Wextra -DHAVE_NET_IF_H=1
+cflags="-g -O1 -fno-omit-frame-pointer -Wall -Wextra
+	-Werror=implicit-function-declaration -DHAVE_NET_IF_H=1
 	-I$srcdir -I$srcdir/netdissect-stubs -I$srcdir/tests/fuzz $EXTRA_CFLAGS"
 san="-fsanitize=address,undefined -fno-sanitize-recover=all"
 srcs="$srcdir/print-vsock.c $srcdir/vsockdump-sll.c

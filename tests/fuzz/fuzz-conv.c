@@ -74,6 +74,7 @@
 
 #include "netdissect.h"
 #include "vsock-conv.h"
+#include "vsockdump.h"
 #include "vsockdump-analysis.h"
 
 #include "fuzz-common.h"

@@ -149,8 +149,8 @@ conversations() {
 		print line }' | LC_ALL=C sort
 }
 if [ -n "$vd" ]; then
-	same_on_both "vsockdump -z conv,vsock: the same conversations, packets," \
-	    "bytes and messages each way, and endings" conversations
+	same_on_both "vsockdump -z conv,vsock: the same conversations, packets, bytes and messages each way, and endings" \
+	    conversations
 fi
 
 # How the two taps differ: each direction's packets are the same (above),
