@@ -433,6 +433,17 @@ hash_grow(struct vsock_conv_tracker *t)
 	t->nbuckets = n;
 }
 
+/* A time stamp within the range the tracker computes with. */
+static int64_t
+clamp_ns(int64_t ns)
+{
+	if (ns > VSOCK_CONV_NS_MAX)
+		return VSOCK_CONV_NS_MAX;
+	if (ns < -VSOCK_CONV_NS_MAX)
+		return -VSOCK_CONV_NS_MAX;
+	return ns;
+}
+
 /* ---- timers ----------------------------------------------------------- */
 
 static struct timer *
@@ -584,7 +595,11 @@ stall_end(struct vsock_conv_tracker *t, struct conv *c, int d, int64_t ns)
 		dur = 0;
 	if (dur >= t->cfg.stall_ns || s->stall_alerted) {
 		c->s.stalls++;
-		c->s.stalled_ns += dur;
+		/* dur < 2^63: a sum of many may not be. */
+		if (c->s.stalled_ns > INT64_MAX - dur)
+			c->s.stalled_ns = INT64_MAX;
+		else
+			c->s.stalled_ns += dur;
 		if (dur > c->s.longest_stall_ns)
 			c->s.longest_stall_ns = dur;
 		if (!s->stall_alerted)
@@ -983,6 +998,7 @@ vsock_conv_packet(struct vsock_conv_tracker *t, uint32_t pkt, int64_t ns,
 	int d = 0, fresh = 0;
 
 	memset(res, 0, sizeof(*res));
+	ns = clamp_ns(ns);
 	t->tot.packets++;
 	if (t->finished || !parse(t->cfg.dlt, len, p, caplen, &k)) {
 		t->tot.untracked++;
@@ -1085,6 +1101,7 @@ vsock_conv_tick(struct vsock_conv_tracker *t, int64_t now,
 {
 	unsigned n = 0;
 
+	now = clamp_ns(now);
 	retire_lingering(t, now);
 	while (n < max && t->thead != NULL && t->thead->due_ns <= now)
 		absence(t, t->thead, &ev[n++]);
@@ -1109,6 +1126,7 @@ vsock_conv_finish(struct vsock_conv_tracker *t, int64_t now,
 
 	if (t->finished)
 		return 0;
+	now = clamp_ns(now);
 	if ((n = vsock_conv_tick(t, now, ev, max)) > 0)
 		return n;
 	/*
@@ -1154,6 +1172,12 @@ vsock_conv_new(const struct vsock_conv_config *cfg)
 	t->cfg = *cfg;
 	if (t->cfg.stall_ns <= 0)
 		t->cfg.stall_ns = 1;
+	else if (t->cfg.stall_ns > VSOCK_CONV_SPAN_MAX)
+		t->cfg.stall_ns = VSOCK_CONV_SPAN_MAX;
+	if (t->cfg.linger_ns < 0)
+		t->cfg.linger_ns = 0;
+	else if (t->cfg.linger_ns > VSOCK_CONV_SPAN_MAX)
+		t->cfg.linger_ns = VSOCK_CONV_SPAN_MAX;
 	if (t->cfg.max_open == 0)
 		t->cfg.max_open = 1;
 	t->nbuckets = 1024;

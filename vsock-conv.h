@@ -152,6 +152,15 @@ struct vsock_conv_result {
 	struct vsock_conv_event events[VSOCK_CONV_MAX_EVENTS];
 };
 
+/*
+ * The tracker takes time stamps within +/- VSOCK_CONV_NS_MAX (about
+ * 146 years either side of the epoch) and thresholds up to
+ * VSOCK_CONV_SPAN_MAX, and brings others into those ranges, so that no
+ * sum or difference of them can overflow, whatever a file holds.
+ */
+#define VSOCK_CONV_NS_MAX	((INT64_C(1) << 62) - 1)
+#define VSOCK_CONV_SPAN_MAX	(INT64_C(1) << 60)
+
 struct vsock_conv_config {
 	int		dlt;		/* DLT_VSOCK, DLT_LINUX_SLL, _SLL2 */
 	int64_t		stall_ns;	/* threshold of stalls and absences */

@@ -706,20 +706,23 @@ run_ticks(int64_t now)
 
 /*
  * A packet's time stamp in nanoseconds.  A file can say any time: the
- * seconds are kept within what 64 bits of nanoseconds hold (some 292
- * years either side of 1970).
+ * seconds are kept within the tracker's range (VSOCK_CONV_NS_MAX, some
+ * 146 years either side of 1970), so that the differences taken of
+ * time stamps here and in vsock-conv.c cannot overflow.
  */
 static int64_t
 packet_ns(const struct timeval *tv)
 {
-	int64_t s = (int64_t)tv->tv_sec, max = INT64_MAX / NS_PER_SEC - 1;
+	int64_t s = (int64_t)tv->tv_sec;
+	const int64_t max = VSOCK_CONV_NS_MAX / NS_PER_SEC - 1;
 
 	if (s > max)
 		s = max;
 	else if (s < -max)
 		s = -max;
-	return s * NS_PER_SEC + (int64_t)tv->tv_usec % NS_PER_SEC *
-	    (nano ? 1 : 1000);
+	if (nano)
+		return s * NS_PER_SEC + (int64_t)tv->tv_usec % NS_PER_SEC;
+	return s * NS_PER_SEC + (int64_t)tv->tv_usec % 1000000 * 1000;
 }
 
 void

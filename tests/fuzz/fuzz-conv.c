@@ -55,8 +55,10 @@
  *		b2-3 payload length (wire); at most 256 bytes are built
  *		b4-5 buf_alloc / 4
  *		b6-9 fwd_cnt value
- *		b10 time step: value^2 * 20 us (255: 3 s); backwards by
- *		that much if byte 0 bit 7 and the step is odd
+ *		b10 time step: value^2 * 20 us (253 and 254: 2^62 ns,
+ *		beyond any real time, which the tracker must bring into
+ *		its range; 255: 3 s); backwards by that much if byte 0
+ *		bit 7 and the step is odd
  *
  * Beyond memory errors (ASan, UBSan), the tracker's figures must hold
  * together: every packet counted once, at most the table size of
@@ -210,6 +212,7 @@ next_record(const uint8_t *data, size_t size, size_t *off,
 	*cap = build(r, pairs, dlt, frame, wire);
 	*off += 11;
 	*step_ns = r[10] == 255 ? 3000000000LL :
+	    r[10] >= 253 ? INT64_C(1) << 62 :
 	    (int64_t)r[10] * r[10] * 20000;
 	if (backwards && (r[10] & 1))
 		*step_ns = -*step_ns;
@@ -290,7 +293,13 @@ run_tracker(const uint8_t *cfg, const uint8_t *data, size_t size,
 		return;
 	while ((frame = next_record(data, size, &off, pairs, dlt,
 	    cfg[0] & 0x80, &cap, &wire, &step)) != NULL) {
-		ns += step;
+		/* The harness's own clock saturates; the tracker's clamps. */
+		if (step > 0 && ns > INT64_MAX - step)
+			ns = INT64_MAX;
+		else if (step < 0 && ns < INT64_MIN - step)
+			ns = INT64_MIN;
+		else
+			ns += step;
 		while ((e = vsock_conv_tick(t, ns, ev, 4)) > 0)
 			check(e <= 4, "tick within bounds");
 		vsock_conv_packet(t, ++num, ns, wire, frame, cap, &res);

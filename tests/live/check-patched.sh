@@ -315,8 +315,10 @@ if ls "$res"/burst-*.log >/dev/null 2>&1; then
 		FILENAME ~ /\.log$/ && $1 == "burst" {
 			count = kv("count"); rate = kv("rate")
 		}
+		# The count after the capture stopped: vsock_loopback
+		# hands packets to the taps from a work queue.
 		FILENAME ~ /stats\.txt$/ && ($1 == step "-start" ||
-		    $1 == step "-stop") {
+		    $1 == step "-stopped") {
 			v = kv("rx_packets") + kv("tx_packets")
 			if ($1 == step "-start") s0 = v; else s1 = v
 		}
