@@ -312,37 +312,99 @@ type_name(unsigned type)
 	return type < 3 ? type_names[type] : "?";
 }
 
+/*
+ * Decimal and column writers for the summaries: a table of 100,000
+ * conversations through printf() costs more than tracking them did.
+ * Each writes at p and returns the end of what it wrote.
+ */
+static char *
+put_u64(char *p, uint64_t v)
+{
+	char digits[20];
+	int n = 0;
+
+	do
+		digits[n++] = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	while (n > 0)
+		*p++ = digits[--n];
+	return p;
+}
+
+/* v as exactly width digits, with leading zeros. */
+static char *
+put_frac(char *p, uint64_t v, int width)
+{
+	int i;
+
+	for (i = width - 1; i >= 0; i--, v /= 10)
+		p[i] = (char)('0' + v % 10);
+	return p + width;
+}
+
+/* s in a column of width characters, left- or right-aligned. */
+static char *
+put_col(char *p, const char *s, int width, int left)
+{
+	size_t len = strlen(s);
+	int pad = (size_t)width > len ? width - (int)len : 0;
+
+	if (!left)
+		for (; pad > 0; pad--)
+			*p++ = ' ';
+	memcpy(p, s, len);
+	p += len;
+	for (; pad > 0; pad--)
+		*p++ = ' ';
+	return p;
+}
+
+static char *
+put_col_u64(char *p, uint64_t v, int width)
+{
+	char num[24];
+
+	*put_u64(num, v) = '\0';
+	return put_col(p, num, width, 0);
+}
+
+/* Seconds with microsecond (or nanosecond) digits; ns < 0 as 0. */
+static char *
+put_secs(char *p, int64_t ns)
+{
+	if (ns < 0)
+		ns = 0;
+	p = put_u64(p, (uint64_t)(ns / NS_PER_SEC));
+	*p++ = '.';
+	if (nano)
+		return put_frac(p, (uint64_t)(ns % NS_PER_SEC), 9);
+	return put_frac(p, (uint64_t)(ns % NS_PER_SEC / 1000), 6);
+}
+
 /* "CID.PORT" of side d of c, in one of eight rotating buffers. */
 static const char *
 ep(const struct vsock_conv_summary *c, int d)
 {
 	static char buf[8][32];
 	static unsigned i;
+	char *p;
 
 	i = (i + 1) % 8;
-	(void)snprintf(buf[i], sizeof(buf[i]), "%" PRIu64 ".%u", c->cid[d],
-	    c->port[d]);
+	p = put_u64(buf[i], c->cid[d]);
+	*p++ = '.';
+	*put_u64(p, c->port[d]) = '\0';
 	return buf[i];
 }
 
-/* Seconds with microsecond (or nanosecond) digits. */
+/* put_secs() in one of eight rotating buffers. */
 static const char *
 secs(int64_t ns)
 {
 	static char buf[8][32];
 	static unsigned i;
-	int64_t s;
 
 	i = (i + 1) % 8;
-	if (ns < 0)
-		ns = 0;
-	s = ns / NS_PER_SEC;
-	if (nano)
-		(void)snprintf(buf[i], sizeof(buf[i]), "%" PRId64 ".%09" PRId64,
-		    s, ns % NS_PER_SEC);
-	else
-		(void)snprintf(buf[i], sizeof(buf[i]), "%" PRId64 ".%06" PRId64,
-		    s, ns % NS_PER_SEC / 1000);
+	*put_secs(buf[i], ns) = '\0';
 	return buf[i];
 }
 
@@ -782,33 +844,34 @@ shut_flags(unsigned f)
 	return names[f & 3];
 }
 
-/* How c ended and by whom: "closed (src SHUTDOWN[RCV,SEND], dst RST)". */
+/*
+ * How c ended and by whom: "closed (src SHUTDOWN[RCV,SEND], dst RST)".
+ * buf has room for END_TEXT_MAX characters and the NUL.
+ */
+#define END_TEXT_MAX	127
+
 static void
-end_text(char *buf, size_t size, const struct vsock_conv_summary *c)
+end_text(char *buf, const struct vsock_conv_summary *c)
 {
-	size_t n;
+	char *p = buf;
+	const char *sep = " (";
 	int d;
 
-	n = (size_t)snprintf(buf, size, "%s",
-	    vsock_conv_state_name((enum vsock_conv_state)c->state));
-	if (c->shut[0] || c->shut[1] || c->rst_by >= 0) {
-		const char *sep = " (";
-
-		for (d = 0; d < 2 && n < size; d++)
-			if (c->shut[d]) {
-				n += (size_t)snprintf(buf + n, size - n,
-				    "%s%s SHUTDOWN[%s]", sep,
-				    d ? "dst" : "src", shut_flags(c->shut[d]));
-				sep = ", ";
-			}
-		if (c->rst_by >= 0 && n < size)
-			n += (size_t)snprintf(buf + n, size - n, "%s%s RST",
-			    sep, c->rst_by ? "dst" : "src");
-		if (n < size)
-			n += (size_t)snprintf(buf + n, size - n, ")");
-	}
-	if (c->evicted && n < size)
-		(void)snprintf(buf + n, size - n, " [evicted: incomplete]");
+	p = stpcpy(p, vsock_conv_state_name((enum vsock_conv_state)c->state));
+	for (d = 0; d < 2; d++)
+		if (c->shut[d]) {
+			p = stpcpy(stpcpy(p, sep), d ? "dst" : "src");
+			p = stpcpy(stpcpy(stpcpy(p, " SHUTDOWN["),
+			    shut_flags(c->shut[d])), "]");
+			sep = ", ";
+		}
+	if (c->rst_by >= 0)
+		p = stpcpy(stpcpy(stpcpy(p, sep), c->rst_by ? "dst" : "src"),
+		    " RST");
+	if (c->shut[0] || c->shut[1] || c->rst_by >= 0)
+		p = stpcpy(p, ")");
+	if (c->evicted)
+		(void)stpcpy(p, " [evicted: incomplete]");
 }
 
 static void
@@ -832,9 +895,15 @@ static void
 conv_table(const struct vsock_conv_summary *s, size_t n,
     const struct vsock_conv_totals *tot)
 {
-	char end[160], m0[24], m1[24];
+	/*
+	 * The widest row: 10 numbers of up to 20 digits, 4 times of up to
+	 * 20 characters, 2 endpoints of up to 31, the type, the end and
+	 * the spaces: under 460 characters.
+	 */
+	char line[512], *p;
 	const struct vsock_conv_summary *c;
 	size_t i;
+	int d;
 
 	printf("================================================="
 	    "===============================\n");
@@ -848,27 +917,42 @@ conv_table(const struct vsock_conv_summary *s, size_t n,
 	    "Stalled", "Longest", "Notes", "End");
 	for (i = 0; i < n; i++) {
 		c = &s[i];
-		if (c->type == 2) {
-			(void)snprintf(m0, sizeof(m0), "%llu",
-			    (unsigned long long)c->dir[0].messages);
-			(void)snprintf(m1, sizeof(m1), "%llu",
-			    (unsigned long long)c->dir[1].messages);
-		} else {
-			strcpy(m0, "-");
-			strcpy(m1, "-");
+		p = put_col_u64(line, c->index, 5);
+		*p++ = ' ';
+		p = put_col(p, type_name(c->type), 9, 1);
+		*p++ = ' ';
+		p = put_col(p, ep(c, 0), 22, 1);
+		*p++ = ' ';
+		p = put_col(p, ep(c, 1), 22, 1);
+		for (d = 0; d < 2; d++) {
+			*p++ = ' ';
+			p = put_col_u64(p, c->dir[d].packets, 8);
+			*p++ = ' ';
+			p = put_col_u64(p, c->dir[d].bytes, 12);
+			*p++ = ' ';
+			if (c->type == 2)
+				p = put_col_u64(p, c->dir[d].messages, 7);
+			else
+				p = put_col(p, "-", 7, 0);
 		}
-		end_text(end, sizeof(end), c);
-		printf("%5u %-9s %-22s %-22s %8llu %12llu %7s %8llu %12llu "
-		    "%7s %12s %12s %6u %12s %12s %5u  %s\n",
-		    c->index, type_name(c->type), ep(c, 0), ep(c, 1),
-		    (unsigned long long)c->dir[0].packets,
-		    (unsigned long long)c->dir[0].bytes, m0,
-		    (unsigned long long)c->dir[1].packets,
-		    (unsigned long long)c->dir[1].bytes, m1,
-		    secs(c->first_ns - first_ns),
-		    secs(c->last_ns - c->first_ns), c->stalls,
-		    secs(c->stalled_ns), secs(c->longest_stall_ns),
-		    c->nnotes, end);
+		*p++ = ' ';
+		p = put_col(p, secs(c->first_ns - first_ns), 12, 0);
+		*p++ = ' ';
+		p = put_col(p, secs(c->last_ns - c->first_ns), 12, 0);
+		*p++ = ' ';
+		p = put_col_u64(p, c->stalls, 6);
+		*p++ = ' ';
+		p = put_col(p, secs(c->stalled_ns), 12, 0);
+		*p++ = ' ';
+		p = put_col(p, secs(c->longest_stall_ns), 12, 0);
+		*p++ = ' ';
+		p = put_col_u64(p, c->nnotes, 5);
+		*p++ = ' ';
+		*p++ = ' ';
+		end_text(p, c);
+		p += strlen(p);
+		*p++ = '\n';
+		(void)fwrite(line, 1, (size_t)(p - line), stdout);
 	}
 	printf("Conversations: %llu, at most %u tracked at once\n",
 	    (unsigned long long)tot->conversations, tot->open_peak);
@@ -887,14 +971,18 @@ json_dir(const char *name, const struct vsock_conv_dir_stats *d)
 	    (unsigned long long)d->messages, (unsigned long long)d->records);
 }
 
-/* Milliseconds with microsecond digits. */
+/* Milliseconds with microsecond digits; ns < 0 as 0. */
 static const char *
 msecs(int64_t ns)
 {
 	static char buf[32];
+	char *p;
 
-	(void)snprintf(buf, sizeof(buf), "%" PRId64 ".%03" PRId64,
-	    ns / NS_PER_MS, ns % NS_PER_MS / 1000);
+	if (ns < 0)
+		ns = 0;
+	p = put_u64(buf, (uint64_t)(ns / NS_PER_MS));
+	*p++ = '.';
+	*put_frac(p, (uint64_t)(ns % NS_PER_MS / 1000), 3) = '\0';
 	return buf;
 }
 
