@@ -880,6 +880,7 @@ after_end(struct vsock_conv_tracker *t, struct conv *c, int d,
 		if (!ds->rst) {
 			ds->rst = 1;
 			ds->rst_pkt = pkt;
+			c->s.rst_by = 2;	/* the other side's came first */
 		}
 		return;
 	}

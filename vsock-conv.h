@@ -110,7 +110,9 @@ struct vsock_conv_summary {
 	uint8_t		state;		/* enum vsock_conv_state */
 	uint8_t		start_seen;	/* the REQUEST was captured */
 	uint8_t		shut[2];	/* SHUTDOWN flags each side sent */
-	int8_t		rst_by;		/* side that sent the first RST, or -1 */
+	int8_t		rst_by;		/* side that sent a RST: 0 src, 1 dst,
+					   2 both (a tap's order of the two
+					   is not the peers'), -1 none */
 	uint8_t		evicted;	/* dropped from tracking: incomplete */
 	uint32_t	first_pkt, last_pkt;	/* packet numbers */
 	int64_t		first_ns, last_ns;	/* time stamps */

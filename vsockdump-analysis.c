@@ -865,9 +865,12 @@ end_text(char *buf, const struct vsock_conv_summary *c)
 			    shut_flags(c->shut[d])), "]");
 			sep = ", ";
 		}
-	if (c->rst_by >= 0)
-		p = stpcpy(stpcpy(stpcpy(p, sep), c->rst_by ? "dst" : "src"),
-		    " RST");
+	if (c->rst_by == 0 || c->rst_by == 2) {
+		p = stpcpy(stpcpy(p, sep), "src RST");
+		sep = ", ";
+	}
+	if (c->rst_by == 1 || c->rst_by == 2)
+		p = stpcpy(stpcpy(p, sep), "dst RST");
 	if (c->shut[0] || c->shut[1] || c->rst_by >= 0)
 		p = stpcpy(p, ")");
 	if (c->evicted)
@@ -961,6 +964,15 @@ conv_table(const struct vsock_conv_summary *s, size_t n,
 	    "===============================\n");
 }
 
+static const char *
+rst_by_json(int rst_by)
+{
+	static const char *const names[] = { "\"src\"", "\"dst\"",
+	    "\"both\"" };
+
+	return rst_by >= 0 && rst_by <= 2 ? names[rst_by] : "null";
+}
+
 static void
 json_dir(const char *name, const struct vsock_conv_dir_stats *d)
 {
@@ -1014,7 +1026,7 @@ conv_json(const struct vsock_conv_summary *s, size_t n)
 		    secs(c->last_ns - c->first_ns),
 		    vsock_conv_state_name((enum vsock_conv_state)c->state),
 		    shut_flags(c->shut[0]), shut_flags(c->shut[1]),
-		    c->rst_by < 0 ? "null" : c->rst_by ? "\"dst\"" : "\"src\"",
+		    rst_by_json(c->rst_by),
 		    c->evicted ? "true" : "false", c->stalls);
 		printf("\"stalled_ms\":%s,", msecs(c->stalled_ns));
 		printf("\"longest_stall_ms\":%s,\"notes\":{",
