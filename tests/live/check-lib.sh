@@ -9,6 +9,14 @@
 npass=0
 nfail=0
 
+# ck_exit: for a checker run on its own (not summed by check.sh): the
+# line "N passed, N failed", and the exit status 1 if any failed.
+ck_exit() {
+	echo "$npass passed, $nfail failed"
+	[ "$nfail" -eq 0 ]
+	exit
+}
+
 # ck OK WORDS... [-- DETAIL...]: OK is a shell status (0 = pass); the
 # words make the check's name, the detail is shown when it fails.
 ck() {

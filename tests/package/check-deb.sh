@@ -21,12 +21,6 @@ verbose=${VERBOSE:-0}
 res=$W
 . "$top/tests/live/check-lib.sh"
 
-finish() {
-	echo "$npass passed, $nfail failed"
-	[ "$nfail" -eq 0 ]
-	exit
-}
-
 rm -rf "$W"
 mkdir -p "$W/src" || exit 2
 W=$(cd "$W" && pwd)
@@ -44,7 +38,7 @@ info "package build: $(($(date +%s) - t0)) s"
 deb=$(ls "$W"/vsockdump_*_*.deb 2>/dev/null | head -n 1)
 [ -n "$deb" ]
 ck $? "a vsockdump .deb was built"
-[ -n "$deb" ] || finish
+[ -n "$deb" ] || ck_exit
 
 # The build ran the TESTLIST (dh_auto_test, "make check").
 line=$(grep -E '^[0-9]+ passed, 0 failed' "$W/build.log" | tail -n 1)
@@ -93,4 +87,4 @@ if [ "$was_installed" = no ]; then
 	    >"$W/purge.log" 2>&1
 	ck $? "apt-get purge vsockdump (it was not installed before)"
 fi
-finish
+ck_exit

@@ -24,12 +24,6 @@ verbose=${VERBOSE:-0}
 res=$W
 . "$top/tests/live/check-lib.sh"
 
-finish() {
-	echo "$npass passed, $nfail failed"
-	[ "$nfail" -eq 0 ]
-	exit
-}
-
 rm -rf "$W"
 mkdir -p "$W" || exit 2
 W=$(cd "$W" && pwd)
@@ -37,7 +31,7 @@ W=$(cd "$W" && pwd)
 (cd "$B" && make vsockdump-static) >"$W/build.log" 2>&1
 ck $? "make vsockdump-static" -- "see $W/build.log"
 bin=$B/vsockdump-static
-[ -x "$bin" ] || finish
+[ -x "$bin" ] || ck_exit
 
 readelf -l "$bin" >"$W/phdrs.txt" 2>&1
 ! grep -q 'INTERP' "$W/phdrs.txt"
@@ -70,4 +64,4 @@ TZ=GMT0 "$B/vsockdump" -n -r "$root/in.pcap" "$f" >"$W/filter.want" \
 [ -s "$W/filter.want" ] && cmp -s "$W/filter.out" "$W/filter.want"
 ck $? "the filtered output equals the dynamic build's" \
     -- "$(wc -l <"$W/filter.out") and $(wc -l <"$W/filter.want") lines"
-finish
+ck_exit
