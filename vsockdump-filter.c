@@ -1108,10 +1108,11 @@ parse_range(const char *s, size_t len, uint64_t *n, uint64_t *m)
 		return -1;
 	e1 = parse_number(s, (size_t)(dash - s), n);
 	e2 = parse_number(dash + 1, (size_t)(s + len - dash - 1), m);
-	if (e1 == NUM_OCTAL || e2 == NUM_OCTAL)
+	/* libpcap reads a bound beyond 64 bits as no number at all. */
+	if (e1 == NUM_OCTAL || e2 == NUM_OCTAL || e1 == NUM_OVER64 ||
+	    e2 == NUM_OVER64)
 		return -1;
-	if (e1 == NUM_OVER64 || e2 == NUM_OVER64 || *n > 0xffffffffU ||
-	    *m > 0xffffffffU)
+	if (*n > 0xffffffffU || *m > 0xffffffffU)
 		return 1;
 	return 0;
 }
