@@ -164,7 +164,6 @@ struct side {
 	uint8_t		 tx_mode;	/* enum tx_mode */
 	uint8_t		 stalled;	/* no credit to send with */
 	uint8_t		 stall_alerted;	/* ... past the threshold */
-	uint8_t		 msg_open;	/* SEQPACKET message without EOM */
 	uint8_t		 creq_pending;	/* CREDIT_REQUEST not answered */
 	uint8_t		 creq_in_stall;	/* ... sent while stalled */
 	uint8_t		 rst;		/* it sent a RST */
@@ -173,7 +172,8 @@ struct side {
 	int64_t		 stall_ns;	/* when its window closed */
 	uint32_t	 stall_pkt;
 	uint32_t	 stall_fwd;	/* peer's fwd_cnt then */
-	uint32_t	 msg_frags;	/* pieces of the open message */
+	uint32_t	 msg_frags;	/* pieces of the SEQPACKET message
+					   without EOM yet; 0: none open */
 	uint64_t	 msg_bytes;
 	struct timer	*stall_timer;
 	struct timer	*creq_timer;
@@ -186,7 +186,6 @@ struct conv {
 					   first) or ended list */
 	uint32_t	 hash;
 	uint8_t		 ended;		/* closed by a RST */
-	uint8_t		 responded;
 	uint8_t		 unanswered;	/* no-response was reported */
 	int64_t		 ended_ns;
 	struct timer	*nores_timer;
@@ -841,30 +840,44 @@ spend_credit(struct vsock_conv_tracker *t, struct conv *c, int d,
 		stall_begin(t, c, d, ns, pkt);
 }
 
+/*
+ * Side d can send no more (its SHUTDOWN SEND or RST, packet pkt): a
+ * SEQPACKET message it left without EOM is reported, and forgotten.
+ */
+static void
+end_message(struct vsock_conv_tracker *t, struct conv *c, int d,
+    uint32_t pkt, struct vsock_conv_result *res)
+{
+	struct side *ds = &c->side[d];
+	struct vsock_conv_event *e;
+
+	if (ds->msg_frags == 0)
+		return;
+	e = note(t, c, res, VSOCK_NOTE_UNTERMINATED_MESSAGE, d, pkt);
+	e->a = ds->msg_frags;
+	e->b = ds->msg_bytes;
+	ds->msg_frags = 0;
+	ds->msg_bytes = 0;
+}
+
 /* Side d sent its RST: c ends. */
 static void
 got_rst(struct vsock_conv_tracker *t, struct conv *c, int d, uint32_t pkt,
     int64_t ns, struct vsock_conv_result *res)
 {
 	struct side *ds = &c->side[d];
-	struct vsock_conv_event *e;
 
 	ds->rst = 1;
 	ds->rst_pkt = pkt;
 	c->s.rst_by = (int8_t)d;
-	if (c->s.state == VSOCK_CONV_REQUESTED && d == 1 && !c->responded) {
+	if (c->s.state == VSOCK_CONV_REQUESTED && d == 1) {
 		c->s.state = VSOCK_CONV_REFUSED;
 		(void)note(t, c, res, VSOCK_NOTE_REFUSED, d, pkt);
 	} else if (c->s.shut[0] != 0 || c->s.shut[1] != 0)
 		c->s.state = VSOCK_CONV_CLOSED;
 	else
 		c->s.state = VSOCK_CONV_RESET;
-	if (ds->msg_open) {
-		e = note(t, c, res, VSOCK_NOTE_UNTERMINATED_MESSAGE, d, pkt);
-		e->a = ds->msg_frags;
-		e->b = ds->msg_bytes;
-		ds->msg_open = 0;
-	}
+	end_message(t, c, d, pkt, res);
 	conv_end(t, c, ns);
 }
 
@@ -911,11 +924,9 @@ count_packet(struct conv *c, int d, const struct pkt *k, uint32_t pkt,
 		st->records++;
 	if (k->flags & SEQ_EOM) {
 		st->messages++;
-		c->side[d].msg_open = 0;
 		c->side[d].msg_frags = 0;
 		c->side[d].msg_bytes = 0;
 	} else {
-		c->side[d].msg_open = 1;
 		c->side[d].msg_frags++;
 		c->side[d].msg_bytes += k->plen;
 	}
@@ -933,7 +944,6 @@ live_packet(struct vsock_conv_tracker *t, struct conv *c, int d,
 	switch (k->op) {
 	case OP_RESPONSE:
 		if (c->s.state == VSOCK_CONV_REQUESTED && d == 1) {
-			c->responded = 1;
 			c->s.state = VSOCK_CONV_OPEN;
 			timer_cancel(t, &c->nores_timer);
 		}
@@ -945,13 +955,8 @@ live_packet(struct vsock_conv_tracker *t, struct conv *c, int d,
 			c->s.state = VSOCK_CONV_SHUTDOWN;
 		if ((k->flags & SHUTDOWN_SEND) && ds->shut_pkt == 0)
 			ds->shut_pkt = pkt;
-		if ((k->flags & SHUTDOWN_SEND) && ds->msg_open) {
-			e = note(t, c, res, VSOCK_NOTE_UNTERMINATED_MESSAGE, d,
-			    pkt);
-			e->a = ds->msg_frags;
-			e->b = ds->msg_bytes;
-			ds->msg_open = 0;
-		}
+		if (k->flags & SHUTDOWN_SEND)
+			end_message(t, c, d, pkt, res);
 		break;
 	case OP_RW:
 		if (c->s.state == VSOCK_CONV_REQUESTED)
@@ -1043,8 +1048,6 @@ vsock_conv_packet(struct vsock_conv_tracker *t, uint32_t pkt, int64_t ns,
 			c->nores_timer = timer_arm(t, c, T_NO_RESPONSE, 0, ns,
 			    pkt);
 		}
-		if (k.op == OP_RESPONSE)
-			c->responded = 1;
 	}
 	res->conv = &c->s;
 	res->side = d;
