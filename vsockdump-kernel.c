@@ -139,7 +139,7 @@ kernel_cooked_filter(pcap_t *pd, const struct bpf_program *prog)
 		fields = sll2_fields;
 		break;
 	default:
-		return -1;
+		return 0;	/* not cooked: libpcap's filter stands */
 	}
 	if (fd < 0 || prog->bf_len == 0 || prog->bf_len > BPF_MAXINSNS)
 		return -1;
@@ -187,7 +187,7 @@ ms_since(const struct timespec *t0)
  */
 void
 kernel_drain(pcap_t *pd, pcap_handler callback, u_char *user,
-    int timeout_ms, const u_int *delivered)
+    int timeout_ms, const u_int *delivered, u_int limit)
 {
 	static struct sock_filter reject[] = {
 		BPF_STMT(BPF_RET | BPF_K, 0)
@@ -207,7 +207,10 @@ kernel_drain(pcap_t *pd, pcap_handler callback, u_char *user,
 	pfd.fd = fd;
 	pfd.events = POLLIN;
 	for (;;) {
-		if (pcap_dispatch(pd, -1, callback, user) == PCAP_ERROR_BREAK)
+		if (limit != 0 && *delivered >= limit)
+			break;
+		if (pcap_dispatch(pd, limit != 0 ? (int)(limit - *delivered) :
+		    -1, callback, user) == PCAP_ERROR_BREAK)
 			break;
 		if (pcap_stats(pd, &st) == 0 &&
 		    *delivered + st.ps_drop >= st.ps_recv)

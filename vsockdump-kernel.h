@@ -39,9 +39,10 @@
 /*
  * After pcap_setfilter() on a live Linux cooked capture ("any"): give
  * the kernel the filter libpcap could not, because it tests the ARPHRD
- * type of the cooked header (the "vsock" gate).  Returns 0, or -1 if
- * the program has a load the kernel cannot make (libpcap filters alone
- * then, as before).
+ * type of the cooked header (the "vsock" gate).  Returns 0 (also on
+ * a link type that is not cooked: nothing to do), or -1 if the program
+ * has a load the kernel cannot make (libpcap filters alone then, as
+ * before).
  */
 extern int kernel_cooked_filter(pcap_t *, const struct bpf_program *);
 
@@ -50,9 +51,10 @@ extern int kernel_cooked_filter(pcap_t *, const struct bpf_program *);
  * still holds, through the callback, until every packet the kernel
  * counted was delivered (*delivered, with the drops, reaches libpcap's
  * "received"), or the kernel had time to retire its last ring block
- * (2 * timeout_ms and some), or pcap_breakloop() was called again.
+ * (2 * timeout_ms and some), or pcap_breakloop() was called again, or
+ * *delivered reached limit (a count as -c gives; 0: none).
  */
 extern void kernel_drain(pcap_t *, pcap_handler, u_char *, int,
-    const u_int *);
+    const u_int *, u_int);
 
 #endif /* VSOCKDUMP_KERNEL_H */

@@ -457,7 +457,7 @@ create_device(struct vsockmon_dev *dev, char *ebuf, size_t len)
 {
 	char name[IF_NAMESIZE];
 	unsigned int n, idx;
-	int err = 0, tries = 0;
+	int err = EEXIST, tries = 0;	/* every name taken: as if EEXIST */
 
 	for (n = 0; tries < MAX_CREATE_TRIES && n < 10000; n++) {
 		(void)snprintf(name, sizeof(name), "%s%u", VSOCKMON_PSEUDO, n);

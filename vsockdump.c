@@ -124,7 +124,6 @@ struct options {
 	int		dflag;		/* -d, -dd, -ddd */
 	int		list_dlts;	/* -L */
 	int		dlt;		/* -y, -1 if not given */
-	const char	*dlt_name;
 	int		force_print;	/* --print */
 };
 
@@ -937,7 +936,6 @@ parse_options(int argc, char **argv, netdissect_options *ndo,
 			ndo->ndo_suppress_default_print++;
 			break;
 		case 'y':
-			o->dlt_name = optarg;
 			o->dlt = pcap_datalink_name_to_val(optarg);
 			if (o->dlt < 0)
 				error("invalid data link type %s", optarg);
@@ -1061,7 +1059,7 @@ main(int argc, char **argv)
 	struct bpf_program fcode;
 	FILE *vlist = NULL;
 	int dlt, status, snap, failed = 0, native, timeout = 1000;
-	int vsockmon_own = 0, live, rewritten;
+	int vsockmon_own = 0, live, rewritten, drain;
 
 	ndo_set_function_pointers(ndo);
 	ndo->program_name = program_name;
@@ -1210,8 +1208,7 @@ main(int argc, char **argv)
 	 * libpcap filters "vsock" on "any" in userland (it cannot map the
 	 * ARPHRD test for the kernel): let the kernel run it.
 	 */
-	if (live && rewritten && dlt != DLT_VSOCK &&
-	    kernel_cooked_filter(pd, &fcode) < 0)
+	if (live && rewritten && kernel_cooked_filter(pd, &fcode) < 0)
 		warning("%s: the kernel cannot run this filter; it runs in "
 		    "userland", device);
 
@@ -1233,6 +1230,15 @@ main(int argc, char **argv)
 			drop_privileges(o.user);
 		}
 	}
+
+	/*
+	 * A stop by signal, or the device gone, on a libpcap without
+	 * vsockmon module (or not on a vsockmon device) first hands over
+	 * what the kernel still holds.  Decided now: a device that goes
+	 * away takes its sysfs entry with it.
+	 */
+	drain = live && !(native && (vsockmon_is_device(device) ||
+	    strcmp(device, VSOCKMON_PSEUDO) == 0));
 
 	catch_signal(SIGINT);
 	catch_signal(SIGTERM);
@@ -1258,17 +1264,11 @@ main(int argc, char **argv)
 		if (status == -1)
 			(void)snprintf(ebuf, sizeof(ebuf), "%s",
 			    pcap_geterr(pd));
-		/*
-		 * A stop by signal, or the device gone, on a libpcap without
-		 * vsockmon module (or not on a vsockmon device): first hand
-		 * over what the kernel still holds.
-		 */
-		if (live && ((status == -2 && stop_signal != 0) ||
-		    status == -1) && !(native &&
-		    (vsockmon_is_device(device) ||
-		    strcmp(device, VSOCKMON_PSEUDO) == 0)))
+		if (drain && ((status == -2 && stop_signal != 0) ||
+		    status == -1))
 			kernel_drain(pd, handle_packet, (u_char *)ndo,
-			    o.immediate ? 1 : timeout, &packets_captured);
+			    o.immediate ? 1 : timeout, &packets_captured,
+			    o.cnt > 0 ? (u_int)o.cnt : 0);
 		/* Finish a line a signal may have cut short. */
 		if (o.wfile == NULL && status == -2)
 			putchar('\n');
