@@ -655,6 +655,85 @@ gen_vsock_check_dir(compiler_state_t *cstate, int dir, int directional)
 }
 
 /*
+ * The vsock field an address qualifier names.  After "vsock", "port"
+ * and "portrange" are qualifiers of their own, Q_VSOCK_PORT and
+ * Q_VSOCK_PORTRANGE, so that the grammar's checks of TCP and UDP ports
+ * do not apply to them; a plain "port" or "portrange" on DLT_VSOCK is
+ * the same field.
+ */
+static int
+gen_vsock_field(int addr)
+{
+	switch (addr) {
+
+	case Q_PORT:
+		return (Q_VSOCK_PORT);
+
+	case Q_PORTRANGE:
+		return (Q_VSOCK_PORTRANGE);
+	}
+	return (addr);
+}
+
+static const char *
+gen_vsock_field_name(int field)
+{
+	switch (field) {
+
+	case Q_VSOCK_CID:
+		return ("cid");
+
+	case Q_VSOCK_PORT:
+		return ("port");
+
+	case Q_VSOCK_PORTRANGE:
+		return ("portrange");
+
+	case Q_VSOCK_OP:
+		return ("op");
+
+	case Q_VSOCK_TYPE:
+		return ("type");
+	}
+	return ("vop");
+}
+
+/*
+ * The qualifiers of a vsock primitive, checked before its id: the link
+ * type carries vsock frames, the address qualifier names a vsock field,
+ * and only cid, port and portrange take a direction.  Returns the
+ * field.
+ */
+static int
+gen_vsock_check_qual(compiler_state_t *cstate, struct qual q)
+{
+	int field = gen_vsock_field(q.addr);
+
+	(void)gen_vsock_offrel(cstate);
+	switch (field) {
+
+	case Q_HOST:
+		bpf_error(cstate, "'host' is not valid for vsock; use 'cid'");
+
+	case Q_NET:
+		bpf_error(cstate, "'net' is not valid for vsock");
+
+	case Q_VSOCK_CID:
+	case Q_VSOCK_PORT:
+	case Q_VSOCK_PORTRANGE:
+		gen_vsock_check_dir(cstate, q.dir, 1);
+		return (field);
+
+	case Q_VSOCK_OP:
+	case Q_VSOCK_TYPE:
+	case Q_VSOCK_VOP:
+		gen_vsock_check_dir(cstate, q.dir, 0);
+		return (field);
+	}
+	bpf_error(cstate, "invalid vsock qualifier");
+}
+
+/*
  * The source test, the destination test, or both, by the direction
  * qualifier: of the CID cid, or of the port range lo..hi.
  */
@@ -686,34 +765,31 @@ gen_vsock_dir(compiler_state_t *cstate, int dir, int what, uint64_t cid,
 
 /* A 16-bit field: the vsockmon op, the virtio type or op. */
 static struct block *
-gen_vsock_field16(compiler_state_t *cstate, int addr, bpf_u_int32 v)
+gen_vsock_field16(compiler_state_t *cstate, int field, bpf_u_int32 v)
 {
 	enum e_offrel rel = gen_vsock_offrel(cstate);
 	struct block *b0, *b1;
-	const char *what;
 	u_int off, need = 0;
 
-	switch (addr) {
+	switch (field) {
 
 	case Q_VSOCK_OP:
-		what = "op";
 		off = VSOCK_OFF_OP;
 		break;
 
 	case Q_VSOCK_TYPE:
-		what = "type";
 		off = VSOCK_OFF_VIRTIO_TYPE;
 		need = VSOCK_VIRTIO_TYPE_END;
 		break;
 
 	default:
-		what = "vop";
 		off = VSOCK_OFF_VIRTIO_OP;
 		need = VSOCK_VIRTIO_OP_END;
 		break;
 	}
 	if (v > 0xffff)
-		bpf_error(cstate, "vsock %s %u out of range (0-65535)", what, v);
+		bpf_error(cstate, "vsock %s %u out of range (0-65535)",
+		    gen_vsock_field_name(field), v);
 	b1 = gen_cmp(cstate, rel, off, BPF_H, VSOCK_SWAP16(v));
 	if (need != 0) {
 		b0 = gen_vsock_virtio_present(cstate, rel, need);
@@ -767,13 +843,25 @@ gen_vsock_parse_u64(const char *s, const char *end, uint64_t *vp)
 	return (0);
 }
 
-/* For the scanner: a number too large for 32 bits, but not for 64. */
+/*
+ * For the scanner: a number too large for 32 bits.  A vsock CID takes
+ * 64 bits, and vsock's messages for a number beyond its field are
+ * vsock's own (gen_vsock_bignum()).
+ */
 int
 vsock_lex_bignum(const char *text)
 {
 	uint64_t v;
 
-	return (gen_vsock_parse_u64(text, NULL, &v) == 0 && v > 0xffffffffU);
+	switch (gen_vsock_parse_u64(text, NULL, &v)) {
+
+	case 0:
+		return (v > 0xffffffffU);
+
+	case 1:
+		return (1);
+	}
+	return (0);
 }
 
 /* For the grammar: the qualifiers after "vsock" that are not keywords. */
@@ -792,7 +880,7 @@ vsock_qualifier(compiler_state_t *cstate, const char *name)
 	return (-1);
 }
 
-/* Does gen_scode() or gen_ncode() hand the qualifiers q to us? */
+/* Does a code generator hand the qualifiers q to us? */
 static int
 gen_vsock_handles(compiler_state_t *cstate, struct qual q)
 {
@@ -818,58 +906,72 @@ gen_vsock(compiler_state_t *cstate)
 	return (gen_vsock_gate(cstate, gen_true(cstate)));
 }
 
+/* The test of the value v of a field whose qualifiers were checked. */
 static struct block *
-gen_vsock_value(compiler_state_t *cstate, uint64_t v, struct qual q)
+gen_vsock_field_value(compiler_state_t *cstate, int field, int dir,
+    uint64_t v)
 {
-	(void)gen_vsock_offrel(cstate);
-	switch (q.addr) {
+	switch (field) {
 
 	case Q_VSOCK_CID:
-		gen_vsock_check_dir(cstate, q.dir, 1);
-		return (gen_vsock_dir(cstate, q.dir, VSOCK_CID, v, 0, 0));
+		return (gen_vsock_dir(cstate, dir, VSOCK_CID, v, 0, 0));
 
-	case Q_PORT:
-	case Q_PORTRANGE:
-		gen_vsock_check_dir(cstate, q.dir, 1);
-		return (gen_vsock_dir(cstate, q.dir, VSOCK_PORTS, 0,
+	case Q_VSOCK_PORT:
+	case Q_VSOCK_PORTRANGE:
+		return (gen_vsock_dir(cstate, dir, VSOCK_PORTS, 0,
 		    (bpf_u_int32)v, (bpf_u_int32)v));
-
-	case Q_VSOCK_OP:
-	case Q_VSOCK_TYPE:
-	case Q_VSOCK_VOP:
-		gen_vsock_check_dir(cstate, q.dir, 0);
-		return (gen_vsock_field16(cstate, q.addr, (bpf_u_int32)v));
-
-	case Q_HOST:
-		bpf_error(cstate, "'host' is not valid for vsock; use 'cid'");
-
-	case Q_NET:
-		bpf_error(cstate, "'net' is not valid for vsock");
 	}
-	bpf_error(cstate, "invalid vsock qualifier");
+	return (gen_vsock_field16(cstate, field, (bpf_u_int32)v));
 }
 
+/* A number, or an IPv4 address s (which no vsock field holds). */
 static struct block *
 gen_vsock_ncode(compiler_state_t *cstate, const char *s, bpf_u_int32 v,
     struct qual q)
 {
+	int field = gen_vsock_check_qual(cstate, q);
+
 	if (s != NULL)
 		bpf_error(cstate, "'%s' is not a valid vsock %s", s,
-		    q.addr == Q_VSOCK_CID ? "cid" : "value");
-	return (gen_vsock_value(cstate, v, q));
+		    gen_vsock_field_name(field));
+	return (gen_vsock_field_value(cstate, field, q.dir, v));
+}
+
+/*
+ * An address of another kind, as gen_mcode(), gen_mcode6(), gen_ecode()
+ * and gen_acode() get it: "s mask s2", "s/masklen", or s alone when s2
+ * is NULL and masklen is negative.
+ */
+static struct block *
+gen_vsock_addr(compiler_state_t *cstate, const char *s, const char *s2,
+    int masklen, struct qual q)
+{
+	char id[PCAP_BUF_SIZE];
+	int field;
+
+	field = gen_vsock_check_qual(cstate, q);
+	if (s2 != NULL)
+		snprintf(id, sizeof(id), "%s mask %s", s, s2);
+	else if (masklen >= 0)
+		snprintf(id, sizeof(id), "%s/%d", s, masklen);
+	else
+		snprintf(id, sizeof(id), "%s", s);
+	bpf_error(cstate, "'%s' is not a valid vsock %s", id,
+	    gen_vsock_field_name(field));
 }
 
 static struct block *
 gen_vsock_scode(compiler_state_t *cstate, const char *name, struct qual q)
 {
 	const struct vsock_name *names;
-	const char *dash, *what;
+	const char *dash;
 	uint64_t n, m;
+	int field;
 
-	switch (q.addr) {
+	field = gen_vsock_check_qual(cstate, q);
+	switch (field) {
 
-	case Q_PORTRANGE:
-		gen_vsock_check_dir(cstate, q.dir, 1);
+	case Q_VSOCK_PORTRANGE:
 		dash = strchr(name, '-');
 		if (dash == NULL ||
 		    gen_vsock_parse_u64(name, dash, &n) != 0 ||
@@ -884,53 +986,67 @@ gen_vsock_scode(compiler_state_t *cstate, const char *name, struct qual q)
 		return (gen_vsock_dir(cstate, q.dir, VSOCK_PORTS, 0,
 		    (bpf_u_int32)n, (bpf_u_int32)m));
 
-	case Q_VSOCK_OP:
-		names = vsock_op_names;
-		what = "op";
-		break;
-
-	case Q_VSOCK_TYPE:
-		names = vsock_type_names;
-		what = "type";
-		break;
-
-	case Q_VSOCK_VOP:
-		names = vsock_vop_names;
-		what = "vop";
-		break;
-
-	case Q_PORT:
+	case Q_VSOCK_PORT:
 		bpf_error(cstate, "invalid vsock port '%s' (numbers only)",
 		    name);
 
 	case Q_VSOCK_CID:
 		bpf_error(cstate, "invalid vsock cid '%s'", name);
 
+	case Q_VSOCK_OP:
+		names = vsock_op_names;
+		break;
+
+	case Q_VSOCK_TYPE:
+		names = vsock_type_names;
+		break;
+
 	default:
-		return (gen_vsock_value(cstate, 0, q));
+		names = vsock_vop_names;
+		break;
 	}
 	for (; names->name != NULL; names++)
 		if (pcapint_strcasecmp(names->name, name) == 0)
-			return (gen_vsock_value(cstate, names->value, q));
-	bpf_error(cstate, "unknown vsock %s '%s'", what, name);
+			return (gen_vsock_field_value(cstate, field, q.dir,
+			    names->value));
+	bpf_error(cstate, "unknown vsock %s '%s'", gen_vsock_field_name(field),
+	    name);
 }
 
 /*
  * A number that does not fit in 32 bits: the scanner reported it as
  * such, and then passed it on as LNUM, as it is valid as a vsock CID.
+ * Elsewhere the scanner's report stands.
  */
 struct block *
 gen_vsock_bignum(compiler_state_t *cstate, const char *s, struct qual q)
 {
 	uint64_t v;
+	int field, toobig;
 
 	if (setjmp(cstate->top_ctx))
 		return (NULL);
 
-	if (q.proto != Q_VSOCK || q.addr != Q_VSOCK_CID ||
-	    gen_vsock_parse_u64(s, NULL, &v) != 0)
+	if (!gen_vsock_handles(cstate, q))
 		bpf_error(cstate, "number %s overflows 32 bits", s);
-	/* Not an error here: forget the scanner's report. */
+	/* Not the scanner's error here, but ours. */
 	cstate->error_set = 0;
-	return (gen_vsock_value(cstate, v, q));
+	field = gen_vsock_check_qual(cstate, q);
+	toobig = gen_vsock_parse_u64(s, NULL, &v) != 0;
+	switch (field) {
+
+	case Q_VSOCK_CID:
+		if (toobig)
+			bpf_error(cstate,
+			    "vsock cid %s out of range (0-18446744073709551615)",
+			    s);
+		return (gen_vsock_field_value(cstate, field, q.dir, v));
+
+	case Q_VSOCK_PORT:
+	case Q_VSOCK_PORTRANGE:
+		bpf_error(cstate, "vsock port %s out of range (0-4294967295)",
+		    s);
+	}
+	bpf_error(cstate, "vsock %s %s out of range (0-65535)",
+	    gen_vsock_field_name(field), s);
 }
