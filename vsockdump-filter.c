@@ -358,6 +358,20 @@ colon_address_len(const char *s)
 	return 0;
 }
 
+/* An Ethernet or IPv6 address with colons at p: 1 and *t if so. */
+static int
+colon_address(struct token *t, const char *p)
+{
+	size_t n = colon_address_len(p);
+
+	if (n == 0)
+		return 0;
+	t->kind = T_VALUE;
+	t->value = hex_groups(p, n, 6, ':', 1, 2) ? V_EID : V_HID6;
+	t->len = n;
+	return 1;
+}
+
 static void
 classify_word(struct token *t)
 {
@@ -453,7 +467,11 @@ next_token(const char **pp)
 		if (p[1] == '=' || (p[0] != '=' && p[1] == p[0]))
 			t.len = 2;
 		break;
-	case '+': case '-': case '*': case '/': case '%': case ':':
+	case ':':
+		if (!colon_address(&t, p))
+			t.kind = T_ARITH;
+		break;
+	case '+': case '-': case '*': case '/': case '%':
 	case '[': case ']': case '^':
 		t.kind = T_ARITH;
 		break;
@@ -477,14 +495,8 @@ next_token(const char **pp)
 			t.kind = T_BAD;
 			break;
 		}
-		n = colon_address_len(p);
-		if (n != 0) {
-			t.kind = T_VALUE;
-			t.value = hex_groups(p, n, 6, ':', 1, 2) ? V_EID :
-			    V_HID6;
-			t.len = n;
+		if (colon_address(&t, p))
 			break;
-		}
 		/* [A-Za-z0-9]([-_.A-Za-z0-9]*[.A-Za-z0-9])? */
 		for (n = 1; is_id_char((unsigned char)p[n]); n++)
 			;
@@ -548,12 +560,22 @@ fail(struct parser *ps, const char *fmt, ...)
 	va_end(ap);
 }
 
+/*
+ * A syntax error at the current token.  libpcap's scanner reports a
+ * number it cannot read as it reads it, and the parser's error then
+ * leaves that report standing.
+ */
 static void
 syntax_error(struct parser *ps)
 {
 	const struct token *t = &ps->toks[ps->pos];
 
-	if (t->kind == T_END)
+	if (t->kind == T_NUM && t->numerr == NUM_OCTAL)
+		fail(ps, "number %.*s contains non-octal digit", (int)t->len,
+		    t->s);
+	else if (t->kind == T_NUM && t->numerr != NUM_OK)
+		fail(ps, "number %.*s overflows 32 bits", (int)t->len, t->s);
+	else if (t->kind == T_END)
 		fail(ps, "can't parse filter expression: syntax error "
 		    "(the expression ends too early)");
 	else
@@ -993,12 +1015,14 @@ addr_word(enum addr addr)
 		return "op";
 	case A_TYPE:
 		return "type";
-	case A_VOP:
-		return "vop";
 	case A_CID:
 		return "cid";
+	case A_PORT:
+		return "port";
+	case A_PORTRANGE:
+		return "portrange";
 	default:
-		return "value";
+		return "vop";
 	}
 }
 
@@ -1017,44 +1041,86 @@ check_dir(struct parser *ps, enum dir dir, int directional)
 	return -1;
 }
 
-/* A numeric value with vsock qualifiers. */
-static void
-vsock_number(struct parser *ps, const struct qual *q, uint64_t v)
+/*
+ * The qualifiers of a vsock primitive, checked before its value, in
+ * the order libpcap's gen_vsock_check_qual() checks them: the link
+ * type, then the address qualifier, then the direction.  0 if they are
+ * valid.
+ */
+static int
+check_qual(struct parser *ps, const struct qual *q, struct vlink *l)
 {
-	struct vlink l;
+	if (vsock_link(ps, l) < 0)
+		return -1;
+	switch (q->addr) {
+	case A_HOST:
+		fail(ps, "'host' is not valid for vsock; use 'cid'");
+		return -1;
+	case A_NET:
+		fail(ps, "'net' is not valid for vsock");
+		return -1;
+	case A_CID:
+	case A_PORT:
+	case A_PORTRANGE:
+		return check_dir(ps, q->dir, 1);
+	case A_OP:
+	case A_TYPE:
+	case A_VOP:
+		return check_dir(ps, q->dir, 0);
+	default:
+		fail(ps, "invalid vsock qualifier");
+		return -1;
+	}
+}
 
-	if (vsock_link(ps, &l) < 0)
-		return;
+/* A numeric value with checked vsock qualifiers. */
+static void
+vsock_number(struct parser *ps, const struct qual *q, const struct vlink *l,
+    uint64_t v)
+{
 	switch (q->addr) {
 	case A_CID:
 	case A_PORT:
 	case A_PORTRANGE:
-		if (check_dir(ps, q->dir, 1) < 0)
-			return;
-		emit_dir(ps, &l, q->dir,
+		emit_dir(ps, l, q->dir,
 		    q->addr == A_CID ? 'c' : q->addr == A_PORT ? 'p' : 'r',
 		    v, (uint32_t)v);
 		return;
-	case A_OP:
-	case A_TYPE:
-	case A_VOP:
-		if (check_dir(ps, q->dir, 0) < 0)
-			return;
+	default:
 		if (v > 0xffff) {
 			fail(ps, "vsock %s %u out of range (0-65535)",
 			    addr_word(q->addr), (unsigned)v);
 			return;
 		}
-		emit_field16(ps, &l, q->addr, (uint32_t)v);
+		emit_field16(ps, l, q->addr, (uint32_t)v);
 		return;
-	case A_HOST:
-		fail(ps, "'host' is not valid for vsock; use 'cid'");
+	}
+}
+
+/*
+ * A number beyond 32 bits (or 64: NUM_OVER64) with checked vsock
+ * qualifiers: a CID, or out of its field's range.
+ */
+static void
+vsock_bignum(struct parser *ps, const struct qual *q, const struct vlink *l,
+    const struct token *t)
+{
+	switch (q->addr) {
+	case A_CID:
+		if (t->numerr == NUM_OVER64)
+			fail(ps, "vsock cid %.*s out of range "
+			    "(0-18446744073709551615)", (int)t->len, t->s);
+		else
+			vsock_number(ps, q, l, t->num);
 		return;
-	case A_NET:
-		fail(ps, "'net' is not valid for vsock");
+	case A_PORT:
+	case A_PORTRANGE:
+		fail(ps, "vsock port %.*s out of range (0-4294967295)",
+		    (int)t->len, t->s);
 		return;
 	default:
-		fail(ps, "invalid vsock qualifier");
+		fail(ps, "vsock %s %.*s out of range (0-65535)",
+		    addr_word(q->addr), (int)t->len, t->s);
 		return;
 	}
 }
@@ -1118,58 +1184,44 @@ parse_range(const char *s, size_t len, uint64_t *n, uint64_t *m)
 }
 
 /*
- * An address with vsock qualifiers, refused as libpcap refuses it: the
- * grammar's checks first, then the address type's code generator.
+ * An address with checked vsock qualifiers: no vsock field holds one.
+ * Tokens [from, to) are an address alone, "A/N" or "A mask B", named as
+ * libpcap names them ("A/N" with N as a decimal number; an IPv6 "A/128"
+ * as A).
  */
 static void
-address_error(struct parser *ps, const struct qual *q, const struct token *t)
+address_error(struct parser *ps, const struct qual *q, size_t from,
+    size_t to)
 {
-	const char *a = q->addr == A_PORT ? "port" :
-	    q->addr == A_PORTRANGE ? "portrange" : NULL;
+	const struct token *t = &ps->toks[from], *last = &ps->toks[to - 1];
+	const char *what = addr_word(q->addr);
 
-	switch (t->value) {
-	case V_EID:
-		fail(ps, "ethernet address used in non-ether expression");
-		return;
-	case V_AID:
-		fail(ps, "ARCnet address used in non-arc expression");
-		return;
-	case V_HID6:
-		if (a != NULL)
-			fail(ps, "'%s' qualifier applied to IPv6 address", a);
-		else
-			fail(ps, "'%.*s' is not a valid vsock %s", (int)t->len,
-			    t->s, addr_word(q->addr));
-		return;
-	default:
-		if (a != NULL)
-			fail(ps, "'%s' qualifier applied to IPv4 address", a);
-		else
-			fail(ps, "'%.*s' is not a valid vsock %s", (int)t->len,
-			    t->s, addr_word(q->addr));
-		return;
-	}
+	if (to - from == 1)
+		fail(ps, "'%.*s' is not a valid vsock %s", (int)t->len, t->s,
+		    what);
+	else if (ps->toks[from + 1].kind == T_KW)
+		fail(ps, "'%.*s mask %.*s' is not a valid vsock %s",
+		    (int)t->len, t->s, (int)last->len, last->s, what);
+	else if (t->value == V_HID6 && last->num == 128)
+		fail(ps, "'%.*s' is not a valid vsock %s", (int)t->len, t->s,
+		    what);
+	else
+		fail(ps, "'%.*s/%u' is not a valid vsock %s", (int)t->len,
+		    t->s, (unsigned)last->num, what);
 }
 
-/* A name or an address with vsock qualifiers. */
+/* A name with checked vsock qualifiers. */
 static void
-vsock_name(struct parser *ps, const struct qual *q, const struct value *v)
+vsock_name(struct parser *ps, const struct qual *q, const struct vlink *l,
+    const struct value *v)
 {
 	const struct name_value *names;
-	struct vlink l;
 	uint64_t n, m;
 	uint32_t val;
 	int r;
 
-	if (v->tok->kind == T_VALUE && v->tok->value != V_ID) {
-		/* An address is no vsock value; libpcap's words for it. */
-		address_error(ps, q, v->tok);
-		return;
-	}
 	switch (q->addr) {
 	case A_PORTRANGE:
-		if (check_dir(ps, q->dir, 1) < 0 || vsock_link(ps, &l) < 0)
-			return;
 		r = parse_range(v->s, v->len, &n, &m);
 		if (r < 0)
 			fail(ps, "invalid vsock port range '%.*s' (N-M, numbers "
@@ -1178,7 +1230,7 @@ vsock_name(struct parser *ps, const struct qual *q, const struct value *v)
 			fail(ps, "vsock port range '%.*s' out of range "
 			    "(0-4294967295)", (int)v->len, v->s);
 		else
-			emit_dir(ps, &l, q->dir, 'r', n, (uint32_t)m);
+			emit_dir(ps, l, q->dir, 'r', n, (uint32_t)m);
 		return;
 	case A_PORT:
 		fail(ps, "invalid vsock port '%.*s' (numbers only)",
@@ -1193,19 +1245,16 @@ vsock_name(struct parser *ps, const struct qual *q, const struct value *v)
 	case A_TYPE:
 		names = type_names;
 		break;
-	case A_VOP:
+	default:
 		names = vop_names;
 		break;
-	default:
-		vsock_number(ps, q, 0);
-		return;
 	}
 	if (lookup(names, v->s, v->len, &val) < 0) {
 		fail(ps, "unknown vsock %s '%.*s'", addr_word(q->addr),
 		    (int)v->len, v->s);
 		return;
 	}
-	vsock_number(ps, q, val);
+	vsock_number(ps, q, l, val);
 }
 
 /* Do these qualifiers make a vsock primitive on this link? */
@@ -1231,6 +1280,7 @@ static void
 apply_value(struct parser *ps, size_t from, size_t to)
 {
 	const struct token *t = &ps->toks[from];
+	struct vlink l;
 	struct value v;
 
 	if (ps->cur.undef) {
@@ -1245,29 +1295,36 @@ apply_value(struct parser *ps, size_t from, size_t to)
 		emit(ps, ")");
 		return;
 	}
-	if (to - from > 1) {
-		/* HID/NUM or HID mask HID */
-		fail(ps, "'%.*s' is not a valid vsock %s",
-		    (int)(ps->toks[to - 1].s + ps->toks[to - 1].len - t->s),
-		    t->s, addr_word(ps->cur.addr));
+	if (t->kind == T_NUM && t->numerr == NUM_OCTAL) {
+		/* The scanner's error, before any qualifier is looked at. */
+		fail(ps, "number %.*s contains non-octal digit", (int)t->len,
+		    t->s);
 		return;
 	}
+	if (!ps->cur.vsock && t->kind == T_VALUE &&
+	    (t->value == V_HID || t->value == V_HID6)) {
+		/* libpcap's grammar refuses a plain port of an IP address. */
+		fail(ps, "'%s' qualifier applied to IPv%c address",
+		    addr_word(ps->cur.addr), t->value == V_HID ? '4' : '6');
+		return;
+	}
+	if (check_qual(ps, &ps->cur, &l) < 0)
+		return;
 	if (t->kind == T_NUM) {
-		if (t->numerr == NUM_OCTAL)
-			fail(ps, "number %.*s contains non-octal digit",
-			    (int)t->len, t->s);
-		else if (t->numerr == NUM_OVER64 || (t->numerr == NUM_OVER32 &&
-		    !(ps->cur.vsock && ps->cur.addr == A_CID)))
-			fail(ps, "number %.*s overflows 32 bits", (int)t->len,
-			    t->s);
+		if (t->numerr == NUM_OK)
+			vsock_number(ps, &ps->cur, &l, t->num);
 		else
-			vsock_number(ps, &ps->cur, t->num);
+			vsock_bignum(ps, &ps->cur, &l, t);
+		return;
+	}
+	if (to - from > 1 || t->value != V_ID) {
+		address_error(ps, &ps->cur, from, to);
 		return;
 	}
 	v.tok = t;
 	v.s = t->s[0] == '\\' ? t->s + 1 : t->s;
 	v.len = t->s[0] == '\\' ? t->len - 1 : t->len;
-	vsock_name(ps, &ps->cur, &v);
+	vsock_name(ps, &ps->cur, &l, &v);
 }
 
 /*
@@ -1399,7 +1456,8 @@ static void
 parse_vsock(struct parser *ps)
 {
 	const struct token *t;
-	size_t start = ps->pos;
+	const char *name;
+	size_t start = ps->pos, len;
 	struct vlink l;
 	struct qual q;
 
@@ -1426,17 +1484,19 @@ parse_vsock(struct parser *ps)
 		    t->kw == K_PORT ? A_PORT : t->kw == K_PORTRANGE ?
 		    A_PORTRANGE : A_TYPE;
 		ps->pos++;
-	} else if (t->kind == T_VALUE) {
+	} else if (t->kind == T_VALUE && t->value == V_ID) {
 		/* "cid", "op" and "vop" are names, not keywords. */
-		if (t->len == 3 && strncasecmp(t->s, "cid", 3) == 0)
+		name = t->s[0] == '\\' ? t->s + 1 : t->s;
+		len = t->s[0] == '\\' ? t->len - 1 : t->len;
+		if (len == 3 && strncasecmp(name, "cid", 3) == 0)
 			q.addr = A_CID;
-		else if (t->len == 2 && strncasecmp(t->s, "op", 2) == 0)
+		else if (len == 2 && strncasecmp(name, "op", 2) == 0)
 			q.addr = A_OP;
-		else if (t->len == 3 && strncasecmp(t->s, "vop", 3) == 0)
+		else if (len == 3 && strncasecmp(name, "vop", 3) == 0)
 			q.addr = A_VOP;
 		else {
 			fail(ps, "unknown vsock qualifier '%.*s' (cid, port, "
-			    "portrange, op, type or vop)", (int)t->len, t->s);
+			    "portrange, op, type or vop)", (int)len, name);
 			return;
 		}
 		ps->pos++;
