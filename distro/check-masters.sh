@@ -6,8 +6,10 @@
 #  libpcap  "git am" of the series on the snapshot; every commit built
 #           on its own (autotools, upstream's developer warnings (.devel),
 #           -Werror) with its test programs; on the last commit, libpcap's
-#           own filter tests (testprogs/TESTrun, every test) and a CMake
-#           build (-Werror=dev, -Werror), then installed for tcpdump.
+#           own filter tests (testprogs/TESTrun, every test), ours
+#           (tests/filter/run.sh, the qualifier sweep included) and a
+#           CMake build (-Werror=dev, -Werror), then installed for
+#           tcpdump.
 #  tcpdump  "git am" of the series; every commit built on its own against
 #           the patched libpcap (../libpcap, autotools, .devel, -Werror)
 #           and the vsock test cases of that commit run (tcpdump's
@@ -138,6 +140,17 @@ else
 	bad "libpcap: testprogs/TESTrun: ${tr_pass:-?} passed, ${tr_fail:-?} failed (see $tr_log)"
 fi
 grep -E '^ +(vsock_|optimizer_)[A-Za-z0-9_]* *: passed' "$tr_log" | sed 's/^ */   /' | head -n 40 || true
+# Our filter tests (tests/filter/run.sh): the compile and reject tests,
+# the qualifier sweep (the same results as the 1.10 series and
+# vsockdump's rewrite), the semantic tests against the reference
+# evaluator and the comparison with vsockdump's rewrite.
+t0=$(now_s)
+if sh "$TOP_SRCDIR/tests/filter/run.sh" "$W/libpcap" > "$W/libpcap-filter.log" 2>&1; then
+	ok "libpcap: tests/filter/run.sh: $(sed -n 's/^sweep: //p' "$W/libpcap-filter.log"); $(tail -n 1 "$W/libpcap-filter.log") ($(( $(now_s) - t0 )) s)"
+else
+	grep '^FAIL' "$W/libpcap-filter.log" | head -n 20
+	bad "libpcap: tests/filter/run.sh: $(tail -n 1 "$W/libpcap-filter.log") (see $W/libpcap-filter.log)"
+fi
 check "libpcap: CMake build (-Werror=dev, EXTRA_CFLAGS=-Werror)" "$W/libpcap-cmake.log" \
 	sh -c 'mkdir -p "$1/libpcap-cmake" && cd "$1/libpcap-cmake" &&
 	       cmake -Werror=dev -DEXTRA_CFLAGS=-Werror -DDISABLE_DBUS=ON -DDISABLE_RDMA=ON "$1/libpcap" &&

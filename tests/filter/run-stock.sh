@@ -14,6 +14,9 @@
 #		libpcap's own primitives give (a "~" message is matched as
 #		a substring; for a syntax error the rewrite names the
 #		offending word, libpcap does not: "syntax error" is enough)
+#   sweep	every vsock qualifier with every id shape (sweep.sh): the
+#		results of sweep-expected, which libpcap with our series
+#		gives too
 #
 # The comparison with a libpcap that has the primitives (the same
 # verdicts on every packet) is in run.sh, against our patched builds.
@@ -29,7 +32,7 @@ LIBS=$(pkg-config --libs libpcap 2>/dev/null || echo -lpcap)
 W=$(mktemp -d "${TMPDIR:-/tmp}/vsock-filter-stock.XXXXXX") || exit 2
 trap 'rm -rf "$W"' EXIT INT TERM
 
-for prog in vsock-filter-semantic filtercomp; do
+for prog in vsock-filter-semantic filtercomp filtersweep; do
 	# shellcheck disable=SC2086
 	$CC -O2 -Wall -Wextra -I"$top" -o "$W/$prog" "$here/$prog.c" \
 	    "$top/vsockdump-filter.c" $LIBS || {
@@ -81,6 +84,14 @@ while IFS="$tab" read -r link expr msg; do
 	fi
 done < "$here/reject-tests"
 echo "reject tests: $passed passed, $failed failed"
+
+# The qualifier sweep through the rewrite: the same results as libpcap's
+# own primitives give (sweep-expected).
+sh "$here/sweep.sh" "$W/filtersweep" -R > "$W/sweep" 2>&1
+cat "$W/sweep"
+set -- $(tail -n 1 "$W/sweep")
+passed=$((passed + ${1:-0}))
+failed=$((failed + ${3:-1}))
 
 for f in "$top"/tests/captures/*.txt; do
 	"$W/vsockgen" -o "$W/$(basename "$f" .txt).pcap" "$f" || {
