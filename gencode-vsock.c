@@ -275,7 +275,8 @@ gen_vsock_virtio_present(compiler_state_t *cstate, enum e_offrel rel,
  *  - bytes 0..j compared lexicographically, one byte at a time, from
  *    the most significant down (gen_vsock_range_lexi());
  *  - or their value (or for two bytes the image above) computed in A
- *    and compared with two jumps (gen_vsock_range_value());
+ *    and compared with a jump, or for both bounds a subtraction and a
+ *    jump (gen_vsock_range_value());
  *  - for a range of a few values, one comparison with each.
  *
  * A NULL block means "always true".
@@ -496,13 +497,21 @@ gen_vsock_load_value(compiler_state_t *cstate, enum e_offrel rel, u_int off,
 	return (s);
 }
 
+/*
+ * n <= the value in A <= m: each bound alone is one jump; both are one
+ * unsigned comparison, as A - n wraps around below n: A - n <= m - n
+ * exactly when n <= A <= m.  Every block loads what it tests, as
+ * libpcap's optimizer expects: it moves blocks on that premise (a
+ * block that tested the value an earlier one had left in A was moved
+ * after other loads).
+ */
 static struct block *
 gen_vsock_range_value(compiler_state_t *cstate, enum e_offrel rel, u_int off,
     int j, bpf_u_int32 n, bpf_u_int32 m)
 {
 	bpf_u_int32 max = gen_vsock_low_mask(j + 1);
-	struct block *lo = NULL, *hi = NULL;
 	int need_lo = (n & max) != 0, need_hi = (m & max) != max;
+	struct slist *s;
 
 	n &= max;
 	m &= max;
@@ -510,22 +519,16 @@ gen_vsock_range_value(compiler_state_t *cstate, enum e_offrel rel, u_int off,
 		n = gen_vsock_mono16(n);
 		m = gen_vsock_mono16(m);
 	}
-	if (need_lo)
-		lo = gen_vsock_jmp(cstate,
-		    gen_vsock_load_value(cstate, rel, off, j), BPF_JGE, n);
-	if (need_hi) {
-		/*
-		 * Right after "lo" this test is reached from it only, with
-		 * the value still in A: it needs no statements.
-		 */
-		hi = gen_not(gen_vsock_jmp(cstate, lo != NULL ? NULL :
-		    gen_vsock_load_value(cstate, rel, off, j), BPF_JGT, m));
+	if (!need_lo && !need_hi)
+		return (NULL);
+	s = gen_vsock_load_value(cstate, rel, off, j);
+	if (!need_hi)
+		return (gen_vsock_jmp(cstate, s, BPF_JGE, n));
+	if (need_lo) {
+		sappend(s, gen_vsock_stmt(cstate, BPF_ALU|BPF_SUB|BPF_K, n));
+		m -= n;
 	}
-	if (lo == NULL)
-		return (hi);
-	if (hi == NULL)
-		return (lo);
-	return (gen_and(lo, hi));
+	return (gen_not(gen_vsock_jmp(cstate, s, BPF_JGT, m)));
 }
 
 /* n <= the field <= m, with n < m, tested directly; see above. */

@@ -178,6 +178,20 @@ static const struct filter filters[] = {
 	{ "(vsock src portrange 0-3) and "
 	  "(vsock src portrange 0-3 or 65536-70000)",
 	  "link[16:4] & 0xffffff = 0 and link[16] <= 3", 0 },
+	/* Regression: the optimizer moved the second range's upper
+	   bound, a test of the value its lower bound had left in A, after
+	   the loads of the destination port
+	   (tests/hardening/findings/filter-range-test-of-a.txt). */
+	{ "vsock src and dst portrange 1000-4000000000 and "
+	  "vsock src portrange 1000-2000000000",
+	  "link[16] + link[17] * 256 + link[18] * 65536 + "
+	  "link[19] * 16777216 >= 1000 and "
+	  "link[16] + link[17] * 256 + link[18] * 65536 + "
+	  "link[19] * 16777216 <= 2000000000 and "
+	  "link[20] + link[21] * 256 + link[22] * 65536 + "
+	  "link[23] * 16777216 >= 1000 and "
+	  "link[20] + link[21] * 256 + link[22] * 65536 + "
+	  "link[23] * 16777216 <= 4000000000", 0 },
 	{ "port 22 or portrange 9000-9001",
 	  "link[16:4] = 0x16000000 or link[20:4] = 0x16000000 or "
 	  "link[16:4] = 0x28230000 or link[16:4] = 0x29230000 or "
