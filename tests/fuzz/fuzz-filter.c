@@ -129,7 +129,7 @@ bytes(struct in *in, int k)
 /* --- the expression ------------------------------------------------------ */
 
 enum field { F_GATE, F_PORT, F_PORTRANGE, F_CID, F_OP, F_TYPE, F_VOP,
-    F_PLAINPORT, F_PLAINRANGE };
+    F_PLAINPORT, F_PLAINRANGE, F_ADDRESS };
 enum dir { D_DEFAULT, D_SRC, D_DST, D_AND };
 
 struct leaf {
@@ -280,6 +280,40 @@ garbage(struct gen *g)
 }
 
 /*
+ * An address as the id of vsock qualifiers, any direction and any
+ * address qualifier: "vsock src net 10.0.0.0/8", "vsock cid ::1",
+ * "vsock addr1 port 00:11:22:33:44:55".  No vsock field holds an
+ * address: the leaf is always refused (F_ADDRESS), and so is the whole
+ * expression.  Each of the grammar's address shapes, as the sweep
+ * (tests/filter/sweep-ids) has them.
+ */
+static const char *const address_ids[] = {
+	"1.2", "1.2.3", "10.0.0.1", "10.0.0.0/8", "10.0.0.1/8",
+	"10.0.0.0/33", "10.0.0.0 mask 255.0.0.0", "10.0.0.1 mask 255.0.0.0",
+	"::1", "fe80::1", "::ffff:1.2.3.4", "fe80::/10", "::1/64", "::/129",
+	"00:11:22:33:44:55", "00-11-22-33-44-55", "0011.2233.4455", "$01",
+	"(::1)", "not fe80::1",
+};
+
+static int
+gen_address_leaf(struct gen *g, struct leaf *l, unsigned c)
+{
+	static const char *const dirs[] = { "", "src ", "dst ",
+	    "src or dst ", "src and dst ", "addr1 ", "ra " };
+	static const char *const quals[] = { "host", "net", "port",
+	    "portrange", "cid", "op", "type", "vop" };
+
+	l->field = F_ADDRESS;
+	l->nvalues = 1;
+	snprintf(l->text[0], sizeof(l->text[0]), "vsock %s%s %s",
+	    dirs[c % 7], quals[(c >> 3) % 8],
+	    address_ids[byte(g->in) % (sizeof(address_ids) /
+	    sizeof(address_ids[0]))]);
+	emit(g, "%s", l->text[0]);
+	return (g->nleaves++);
+}
+
+/*
  * A primitive: "vsock", "vsock [DIR] port|portrange|cid VALUE",
  * "vsock op|type|vop NAME|NUMBER", plain "[DIR] port|portrange VALUE";
  * a value may be a list ("port 22 or 1024", "cid (3 or 4)"), which
@@ -307,6 +341,8 @@ gen_leaf(struct gen *g)
 	spell = byte(g->in);
 	switch (l->field) {
 	case F_GATE:
+		if ((spell & 6) == 6)
+			return (gen_address_leaf(g, l, byte(g->in)));
 		l->nvalues = 1;
 		snprintf(l->text[0], sizeof(l->text[0]), "vsock");
 		emit(g, "%s", (spell & 1) ? "VSOCK" : "vsock");
@@ -1030,16 +1066,22 @@ optimizer_divergence(const char *expr, int dlt, int pkt, int want, int got)
 /*
  * vsockdump's rewrite of the expression against libpcap's own vsock
  * primitives: the same refusals, the same verdicts (unoptimized, so that
- * a bug of libpcap's optimizer on one shape does not count).
+ * a bug of libpcap's optimizer on one shape does not count), and where
+ * the rewrite refuses a vsock primitive itself, libpcap's message word
+ * for word (a syntax error: "syntax error", whatever follows).
  */
 static void
 check_rewrite(pcap_t *p, int dlt, const char *expr, int native_ok,
     struct bpf_program *native, const struct pkt *pk, int npk)
 {
-	char ebuf[PCAP_ERRBUF_SIZE], *rw;
+	static const char syntax[] =
+	    "can't parse filter expression: syntax error";
+	char ebuf[PCAP_ERRBUF_SIZE], native_error[PCAP_ERRBUF_SIZE], *rw;
 	struct bpf_program prog;
 	int ok, i, a, b;
 
+	(void)snprintf(native_error, sizeof(native_error), "%s",
+	    native_ok ? "" : compile_error);
 	rw = vsock_filter_rewrite(expr, dlt, ebuf,
 	    sizeof(ebuf));
 	ok = rw != NULL && compile(p, &prog, rw, 0) == 1;
@@ -1048,6 +1090,12 @@ check_rewrite(pcap_t *p, int dlt, const char *expr, int native_ok,
 		    native_ok ? "compiles" : "refuses",
 		    ok ? "compiles it" : "does not",
 		    rw == NULL ? ebuf : ok ? rw : compile_error);
+	if (rw == NULL && strstr(native_error, "vsock") != NULL &&
+	    strcmp(native_error, ebuf) != 0 &&
+	    (strncmp(native_error, syntax, sizeof(syntax) - 1) != 0 ||
+	    strncmp(ebuf, syntax, sizeof(syntax) - 1) != 0))
+		fail(expr, "libpcap says \"%s\", vsockdump's rewrite \"%s\"",
+		    native_error, ebuf);
 	if (ok && native_ok) {
 		for (i = 0; i < npk; i++) {
 			a = run(native, &pk[i], expr);
