@@ -40,7 +40,7 @@
  * "vsockmon"); everything else stays with pcap-linux.c.  It reads
  * with a TPACKET_V3 memory-mapped ring on an AF_PACKET socket bound
  * to the device.  The behaviour that differs from pcap-linux.c, and
- * the reasons, are in pcap-vsockmon.README.txt; in short:
+ * the reasons, are in doc/README.vsockmon.md; in short:
  *
  *  - Stopping loses nothing.  Once the read routine sees that
  *    pcap_breakloop() was called, it replaces the socket filter by

@@ -322,7 +322,7 @@ gen_libpcap() {
 	q new 0003-gencode-vsock-filter-primitives.patch
 	apply_version_hunks "$uver" "vsock filters" compat-gencode-returns.diff
 	apply_hunks "$uver" "vsock filters" vsock-filter-gencode.diff vsock-filter-grammar.diff
-	append_fragment gencode-vsock.c gencode.c
+	append_fragment gencode-vsock.frag gencode.c
 	refresh
 	dep3 "Add vsock filter primitives" \
 	     "\"vsock\", \"vsock [src|dst] port N\", \"vsock [src|dst] portrange N-M\"," \

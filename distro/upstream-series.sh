@@ -1,7 +1,7 @@
 # The git format-patch series for upstream tcpdump master and libpcap
 # master, made by distro/mkpatches.sh (make patches) beside the Debian
 # series, from the same top-level files: print-vsock.c, pcap-vsockmon.[ch],
-# gencode-vsock.c, our tests, and the hunk fragments of
+# gencode-vsock.frag, our tests, and the hunk fragments of
 # distro/<pkg>-hunks/master/.  Sourced by mkpatches.sh, not run.
 #
 # Each series is made in a git repository initialised from the snapshot
@@ -313,7 +313,7 @@ configure (--disable-vsockmon) and CMake (DISABLE_VSOCKMON) build it on
 Linux when the headers have what it needs."
 
 	apply_hunks master "vsock filters" vsock-filter-gencode.diff vsock-filter-grammar.diff vsock-filter-tests.diff
-	append_fragment gencode-vsock.c gencode.c
+	append_fragment gencode-vsock.frag gencode.c
 	mkdir -p tests/filter
 	"$VSOCKGEN" -o tests/filter/vsock-virtio-ops.pcap "$TOP_SRCDIR/tests/captures/virtio-ops.txt" ||
 		die "libpcap master: vsockgen failed"

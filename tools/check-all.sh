@@ -182,7 +182,8 @@ tier memcheck build/memcheck.log \
     env WORKDIR=build/memcheck.d sh tests/hardening/memcheck.sh
 tier options build/options.log env WORKDIR=build/options.d \
     VSOCKDUMP=build/werror/vsockdump sh tests/options/check-options.sh
-tier filter-stock build/filter-stock.log sh tests/filter/run-stock.sh
+tier filter-stock build/filter-stock.log \
+    env VSOCKDUMP_BUILD="$top/build/werror" sh tests/filter/run-stock.sh
 tier static build/static.log \
     env WORKDIR=build/static.d sh tests/package/check-static.sh build/werror
 tier deb build/deb.log env WORKDIR=build/deb.d sh tests/package/check-deb.sh
@@ -197,7 +198,7 @@ fi
 # ../shared/upstream: git am, every commit built (-Werror), libpcap's
 # filter tests, tcpdump's suite, CMake builds (distro/check-masters.sh).
 tier masters build/masters.log env VSOCKGEN=build/werror/tools/vsockgen \
-    bash distro/check-masters.sh
+    VSOCKDUMP_BUILD="$top/build/werror" bash distro/check-masters.sh
 # The patched tcpdump that the distro tier built (bookworm).
 patched_tcpdump=$distro_cache/work/check-bookworm/patched/tcpdump/tcpdump
 [ -x "$patched_tcpdump" ] || patched_tcpdump=

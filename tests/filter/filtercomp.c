@@ -36,7 +36,7 @@
  * Usage: filtercomp [-O] [-R] [-s snaplen] LINKTYPE EXPRESSION...
  *	LINKTYPE is a DLT name (VSOCK, LINUX_SLL, EN10MB, ...) or number;
  *	-O disables the optimizer; -R compiles the expression as vsockdump
- *	does on a libpcap without vsock primitives (vsockdump-filter.c).
+ *	does on a libpcap without vsock primitives (src/filter-rewrite.c).
  *	Exit status 0 if the expression compiled, 1 if not, 2 on a usage
  *	error.
  */
@@ -48,7 +48,7 @@
 
 #include <pcap/pcap.h>
 
-#include "vsockdump-filter.h"
+#include "filter-rewrite.h"
 
 int
 main(int argc, char **argv)

@@ -38,7 +38,7 @@
  * Usage: filtersweep [-R] < LIST
  *	LIST has lines "LINKTYPE<TAB>EXPRESSION"; -R compiles each as
  *	vsockdump does on a libpcap without vsock primitives
- *	(vsockdump-filter.c).
+ *	(src/filter-rewrite.c).
  * Prints "LINKTYPE<TAB>EXPRESSION<TAB>RESULT" for each, RESULT being
  * "ok", "error: MESSAGE", "killed by signal N" or "exit N" (a process
  * that exited neither 0 nor 1).
@@ -54,7 +54,7 @@
 
 #include <pcap/pcap.h>
 
-#include "vsockdump-filter.h"
+#include "filter-rewrite.h"
 
 #define SWEEP_SNAPLEN	262144
 #define SWEEP_LINE_MAX	4096

@@ -4,7 +4,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 #
 # The vsock filter primitives on the system's own libpcap, which has
-# none: vsockdump's rewrite (vsockdump-filter.c) compiled by it.
+# none: vsockdump's rewrite (src/filter-rewrite.c) compiled by it.
 #
 #   semantic	vsock-filter-semantic -R: every expression of its table on
 #		DLT_VSOCK, LINUX_SLL and LINUX_SLL2 against the reference
@@ -22,6 +22,8 @@
 # verdicts on every packet) is in run.sh, against our patched builds.
 #
 # Usage: tests/filter/run-stock.sh
+# Environment: VSOCKDUMP_BUILD, a vsockdump build directory whose
+# internal library to link (else it is built here); CC.
 # The last line is "N passed, N failed"; the exit status is 1 on failure.
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -32,10 +34,17 @@ LIBS=$(pkg-config --libs libpcap 2>/dev/null || echo -lpcap)
 W=$(mktemp -d "${TMPDIR:-/tmp}/vsock-filter-stock.XXXXXX") || exit 2
 trap 'rm -rf "$W"' EXIT INT TERM
 
+# vsockdump's internal library (the filter rewrite): a build directory's,
+# or built here.
+if [ -n "${VSOCKDUMP_BUILD:-}" ] && [ -f "$VSOCKDUMP_BUILD/libvsockdump.a" ]; then
+	VDLIB="$VSOCKDUMP_BUILD/libvsockdump.a $VSOCKDUMP_BUILD/libnetdissect-stubs.a"
+else
+	VDLIB=$(sh "$top/tools/internal-lib.sh" "$W/lib" "$CC" -O2) || exit 2
+fi
 for prog in vsock-filter-semantic filtercomp filtersweep; do
 	# shellcheck disable=SC2086
-	$CC -O2 -Wall -Wextra -I"$top" -o "$W/$prog" "$here/$prog.c" \
-	    "$top/vsockdump-filter.c" $LIBS || {
+	$CC -O2 -Wall -Wextra -I"$top/src" -o "$W/$prog" \
+	    "$here/$prog.c" $VDLIB $LIBS || {
 		echo "FAIL build $prog against the system's libpcap"
 		echo "0 passed, 1 failed"
 		exit 1

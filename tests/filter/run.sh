@@ -11,6 +11,8 @@
 #	found from its Makefile (autoconf) or CMakeCache.txt, or are
 #	given by $LIBPCAP_SRCDIR.  $LIBPCAP_LIBS adds libraries to link
 #	with; $CC picks the compiler.  -u rewrites the expected listings.
+#	$VSOCKDUMP_BUILD is a vsockdump build directory whose internal
+#	library to link (else it is built here).
 #	$VSOCK_FILTER_CORPUS sets the size of the random corpus (100000).
 #
 # The last line is "N passed, N failed"; the exit status is 1 on failure.
@@ -53,9 +55,18 @@ CC=${CC:-cc}
 W=$(mktemp -d "${TMPDIR:-/tmp}/vsock-filter.XXXXXX") || exit 2
 trap 'rm -rf "$W"' EXIT INT TERM
 
+# vsockdump's internal library (the filter rewrite): a build directory's,
+# or built here.
+if [ -n "$VSOCKDUMP_BUILD" ] && [ -f "$VSOCKDUMP_BUILD/libvsockdump.a" ]; then
+	VDLIB="$VSOCKDUMP_BUILD/libvsockdump.a $VSOCKDUMP_BUILD/libnetdissect-stubs.a"
+else
+	VDLIB=$(sh "$top/tools/internal-lib.sh" "$W/lib" "$CC" -O2) || exit 2
+fi
+
 build() {
-	$CC -O2 -I"$S" -I"$top" -o "$W/$1" "$here/$1.c" \
-	    "$top/vsockdump-filter.c" "$B/libpcap.a" $LIBS || {
+	# shellcheck disable=SC2086
+	$CC -O2 -I"$S" -I"$top/src" -o "$W/$1" "$here/$1.c" \
+	    $VDLIB "$B/libpcap.a" $LIBS || {
 		echo "$0: cannot build $1" >&2
 		exit 2
 	}

@@ -55,7 +55,7 @@
  *
  * -R runs all of it on vsockdump's other path instead, for a libpcap
  * that has no vsock primitives: each expression is first rewritten by
- * vsockdump-filter.c into one any libpcap compiles (the efficiency table
+ * src/filter-rewrite.c into one any libpcap compiles (the efficiency table
  * is then printed for information only: the rewrite is not tuned to it).
  *
  * -C compares the two paths, on a libpcap that has the primitives: for
@@ -93,7 +93,7 @@
 
 #include <pcap/pcap.h>
 
-#include "vsockdump-filter.h"
+#include "filter-rewrite.h"
 
 #ifdef __linux__
 #include <arpa/inet.h>

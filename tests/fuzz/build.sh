@@ -16,17 +16,13 @@
 #	replay		OUTDIR/NAME.replay	clang, ASan+UBSan, with afl-driver.c:
 #						runs the files named on its command line
 #
-# Every build compiles print-vsock.c, vsockdump-sll.c, vsock-conv.c,
-# vsockdump-analysis.c and netdissect-stubs/*.c with the harness, so all of them are sanitized
-# and (for libFuzzer and AFL++) instrumented for coverage; libpcap is
-# the system's (uninstrumented).
-#
-# fuzz-filter.c is built alone, against a static libpcap that carries
-# our patch series, itself built with ASan+UBSan and the coverage
-# instrumentation of the kind (-fsanitize=fuzzer-no-link; afl-clang-fast
-# for afl) by build-libpcap.sh, cached in $FUZZ_LIBPCAP_CACHE (default
-# ${XDG_CACHE_HOME:-$HOME/.cache}/vsockdump-fuzz): libpcap-libfuzzer
-# (also used by the replay build) and libpcap-afl.
+# Every harness links vsockdump's internal library (libvsockdump.a and
+# libnetdissect-stubs.a: the printers, the tracker and its analysis, the
+# filter rewrite, the savefile), built by the tree's own Makefile in
+# OUTDIR/lib-KIND, configured with the harness's compiler, ASan+UBSan
+# and the kind's coverage instrumentation (-fsanitize=fuzzer-no-link;
+# afl-clang-fast; none for replay); libpcap is the system's
+# (uninstrumented).
 #
 # Environment: CC (default clang), AFL_CC (default afl-clang-fast),
 # EXTRA_CFLAGS, FUZZ_LIBPCAP_CACHE.
@@ -44,22 +40,27 @@ mkdir -p "$out" || exit 2
 
 cflags="-g -O1 -fno-omit-frame-pointer -Wall -Wextra
 	-Werror=implicit-function-declaration -DHAVE_NET_IF_H=1
-	-I$srcdir -I$srcdir/netdissect-stubs -I$srcdir/tests/fuzz $EXTRA_CFLAGS"
+	-I$srcdir -I$srcdir/netdissect-stubs -I$srcdir/src
+	-I$srcdir/tests/fuzz $EXTRA_CFLAGS"
 san="-fsanitize=address,undefined -fno-sanitize-recover=all"
-srcs="$srcdir/print-vsock.c $srcdir/vsockdump-sll.c
-	$srcdir/vsock-conv.c $srcdir/vsockdump-analysis.c
-	$srcdir/netdissect-stubs/util-print.c
-	$srcdir/netdissect-stubs/print-ascii.c
-	$srcdir/netdissect-stubs/print.c"
 libs=$(pkg-config --libs libpcap 2>/dev/null || echo -lpcap)
-# fuzz-filter also checks vsockdump's filter rewrite against libpcap's.
-rewrite="-I$srcdir $srcdir/vsockdump-filter.c"
 
 build() {
 	target=$1
 	shift
 	echo "  BUILD $target"
 	"$@" || { echo "build.sh: building $target failed" >&2; exit 1; }
+}
+
+# internal_lib KIND COMPILER COVERAGE-FLAGS: vsockdump's internal
+# library for the kind, in OUTDIR/lib-KIND; prints the archives.
+internal_lib() {
+	sh "$srcdir/tools/internal-lib.sh" "$out/lib-$1" "$2" \
+	    "-g -O1 -fno-omit-frame-pointer $san $3" || {
+		echo "build.sh: vsockdump's internal library ($1) did not" \
+		    "build" >&2
+		exit 1
+	}
 }
 
 # filter_libpcap LIBPCAPKIND: the patched, sanitized libpcap build
@@ -74,63 +75,66 @@ filter_libpcap() {
 	echo "${fenv#FUZZ_LIBPCAP=}"
 }
 
+case $kind in
+libfuzzer|all)
+	fuzz_lib=$(internal_lib libfuzzer "$CC" -fsanitize=fuzzer-no-link) ||
+	    exit 1
+	;;
+esac
+case $kind in
+afl|all)
+	afl_lib=$(internal_lib afl "$AFL_CC" "") || exit 1
+	;;
+esac
+case $kind in
+replay|all)
+	replay_lib=$(internal_lib replay "$CC" "") || exit 1
+	;;
+esac
+
 for h in $harnesses; do
+	# The libpcap to link: the system's, or for fuzz-filter the
+	# patched, sanitized one of build-libpcap.sh.
+	lp_libfuzzer=$libs
+	lp_afl=$libs
+	inc=
 	if [ "$h" = fuzz-filter ]; then
 		case $kind in
 		libfuzzer|replay|all)
 			lp=$(filter_libpcap libfuzzer) || exit 1
-			;;
-		esac
-		case $kind in
-		libfuzzer|all)
-			# shellcheck disable=SC2086
-			build "$out/$h" $CC $cflags $san -fsanitize=fuzzer \
-			    -I"$lp" -o "$out/$h" "$srcdir/tests/fuzz/$h.c" \
-			    $rewrite "$lp/libpcap.a"
-			;;
-		esac
-		case $kind in
-		replay|all)
-			# shellcheck disable=SC2086
-			build "$out/$h.replay" $CC $cflags $san -I"$lp" \
-			    -o "$out/$h.replay" "$srcdir/tests/fuzz/$h.c" \
-			    "$srcdir/tests/fuzz/afl-driver.c" $rewrite \
-			    "$lp/libpcap.a"
+			lp_libfuzzer=$lp/libpcap.a
+			inc=-I$lp
 			;;
 		esac
 		case $kind in
 		afl|all)
 			alp=$(FUZZ_AFL_CC=$AFL_CC filter_libpcap afl) || exit 1
-			# shellcheck disable=SC2086
-			AFL_QUIET=1 build "$out/$h.afl" $AFL_CC $cflags $san \
-			    -I"$alp" -o "$out/$h.afl" "$srcdir/tests/fuzz/$h.c" \
-			    "$srcdir/tests/fuzz/afl-driver.c" $rewrite \
-			    "$alp/libpcap.a"
+			lp_afl=$alp/libpcap.a
 			;;
 		esac
-		continue
 	fi
 	case $kind in
 	libfuzzer|all)
 		# shellcheck disable=SC2086
-		build "$out/$h" $CC $cflags $san -fsanitize=fuzzer -o "$out/$h" \
-		    "$srcdir/tests/fuzz/$h.c" $srcs $libs
+		build "$out/$h" $CC $cflags $san $inc -fsanitize=fuzzer \
+		    -o "$out/$h" "$srcdir/tests/fuzz/$h.c" $fuzz_lib \
+		    $lp_libfuzzer
 		;;
 	esac
 	case $kind in
 	afl|all)
 		# shellcheck disable=SC2086
-		AFL_QUIET=1 build "$out/$h.afl" $AFL_CC $cflags $san -o "$out/$h.afl" \
-		    "$srcdir/tests/fuzz/$h.c" "$srcdir/tests/fuzz/afl-driver.c" \
-		    $srcs $libs
+		AFL_QUIET=1 build "$out/$h.afl" $AFL_CC $cflags $san \
+		    ${alp:+-I$alp} -o "$out/$h.afl" "$srcdir/tests/fuzz/$h.c" \
+		    "$srcdir/tests/fuzz/afl-driver.c" $afl_lib $lp_afl
 		;;
 	esac
 	case $kind in
 	replay|all)
 		# shellcheck disable=SC2086
-		build "$out/$h.replay" $CC $cflags $san -o "$out/$h.replay" \
-		    "$srcdir/tests/fuzz/$h.c" "$srcdir/tests/fuzz/afl-driver.c" \
-		    $srcs $libs
+		build "$out/$h.replay" $CC $cflags $san $inc \
+		    -o "$out/$h.replay" "$srcdir/tests/fuzz/$h.c" \
+		    "$srcdir/tests/fuzz/afl-driver.c" $replay_lib $lp_libfuzzer
 		;;
 	esac
 done

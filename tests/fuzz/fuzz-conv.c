@@ -27,7 +27,7 @@
  */
 
 /*
- * libFuzzer entry point for the connection tracker (vsock-conv.c): a
+ * libFuzzer entry point for the connection tracker (src/conv.c): a
  * random sequence of packets of a few connections, fed in order with
  * the absences ticked before each one, then the end of the capture.
  *
@@ -36,7 +36,7 @@
  *	0	bits 0-1 link type (0 and 3 VSOCK, 1 LINUX_SLL, 2 SLL2);
  *		bits 2-4: table size 1 + value (0: 4096), so that
  *		eviction is reached; bit 5: at most 4 summaries kept;
- *		bit 6: through vsockdump-analysis.c (--notes and every -z
+ *		bit 6: through src/analysis.c (--notes and every -z
  *		summary, printed to /dev/null) instead of the tracker
  *		alone; bit 7: time stamps may go backwards
  *	1	stall threshold: 1 + value milliseconds
@@ -75,9 +75,9 @@
 #include <stdlib.h>
 
 #include "netdissect.h"
-#include "vsock-conv.h"
+#include "conv.h"
 #include "vsockdump.h"
-#include "vsockdump-analysis.h"
+#include "analysis.h"
 
 #include "fuzz-common.h"
 

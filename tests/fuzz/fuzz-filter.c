@@ -72,7 +72,7 @@
  *    FUZZ_FILTER_STRICT set, both fail;
  *  - the whole expression compiles if and only if every leaf does;
  *  - vsockdump's path for a libpcap without vsock primitives
- *    (vsockdump-filter.c): the expression, grammar or raw, rewritten
+ *    (src/filter-rewrite.c): the expression, grammar or raw, rewritten
  *    into stock libpcap syntax, compiles if and only if libpcap compiles
  *    it, and the two unoptimized programs give the same verdict on every
  *    packet, truncated and raw ones included.
@@ -93,7 +93,7 @@
 
 #include <pcap/pcap.h>
 
-#include "vsockdump-filter.h"
+#include "filter-rewrite.h"
 
 #define MAX_EXPR	4096	/* bytes of expression text */
 #define MAX_LEAVES	10
@@ -742,7 +742,7 @@ compile(pcap_t *p, struct bpf_program *prog, const char *expr, int opt)
 		 * Its constant folding refuses a division or modulus by a
 		 * constant 0, which the unoptimized program leaves to run
 		 * time (where it rejects): libpcap's arithmetic, never ours
-		 * (gencode-vsock.c emits no division), and so even in stock
+		 * (gencode-vsock.frag emits no division), and so even in stock
 		 * libpcap ("1 = 9 % 55 / 615" on EN10MB; tests/hardening/
 		 * findings/libpcap-optimizer-modulus-by-zero.txt).
 		 */
@@ -797,7 +797,7 @@ combine(const struct gen *g, const int *leafv)
  * The optimized program went wrong where the unoptimized one agrees with
  * the leaves.  Is that libpcap's optimizer on its own?  The expression is
  * rewritten in stock libpcap syntax on DLT_EN10MB, test by test as
- * gencode-vsock.c makes them: the comparisons it makes on one load
+ * gencode-vsock.frag makes them: the comparisons it makes on one load
  * (ARPHRD type, transport, op, virtio type and op, and port equalities,
  * a port range of at most 8 values being one equality per value) become
  * the same "ether[OFF:SIZE] = K" on the packet's own bytes; every other
@@ -807,7 +807,7 @@ combine(const struct gen *g, const int *leafv)
  * leaf the "or" of its values.  If the optimized rewrite goes wrong the
  * same way (and the unoptimized one does not), libpcap's optimizer
  * miscompiles it without any vsock code: its own bug, not one of
- * gencode-vsock.c (tests/hardening/findings/libpcap-optimizer-*.txt).
+ * gencode-vsock.frag (tests/hardening/findings/libpcap-optimizer-*.txt).
  */
 enum atom_kind { A_THDR_LEN, A_FIELD };
 
@@ -842,7 +842,7 @@ sk_emit(struct skeleton *sk, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* A test of one load, as gencode-vsock.c makes it. */
+/* A test of one load, as gencode-vsock.frag makes it. */
 static void
 sk_load(struct skeleton *sk, int off, int size, uint32_t k)
 {
@@ -924,7 +924,7 @@ sk_field(struct skeleton *sk, const struct leaf *l, int vi, enum dir dir,
 	sk_atom(sk, &a, ref_field(l, vi, dir, f));
 }
 
-/* The tests of value vi of leaf l, as gencode-vsock.c makes them. */
+/* The tests of value vi of leaf l, as gencode-vsock.frag makes them. */
 static void
 sk_value(struct skeleton *sk, const struct leaf *l, int vi, int dlt,
     const uint8_t *pkt)
@@ -1040,7 +1040,7 @@ optimizer_shape_bug(const struct gen *g, int dlt, const struct pkt *pk,
 
 /*
  * The optimized program went wrong where the unoptimized one, which is
- * what gencode-vsock.c generates, agrees with the leaves, and the
+ * what gencode-vsock.frag generates, agrees with the leaves, and the
  * rewrite in stock syntax does not go wrong.  That is still a bug of
  * libpcap's optimizer (the input it got was right), but it may be one a
  * different shape of our code avoids, as was done for

@@ -60,7 +60,7 @@
 
 #include "netdissect.h"
 #include "vsockdump.h"
-#include "vsockdump-analysis.h"
+#include "analysis.h"
 
 #include "fuzz-common.h"
 

@@ -3,8 +3,8 @@
 # Copyright (c) 2026 The vsockdump authors
 # SPDX-License-Identifier: BSD-3-Clause
 #
-# Builds tests/hardening/truncation-sweep.c with the printer and the
-# netdissect stubs under ASan+UBSan, builds every tests/captures/*.txt
+# Builds tests/hardening/truncation-sweep.c with vsockdump's internal
+# library (the printer and the netdissect stubs) under ASan+UBSan, builds every tests/captures/*.txt
 # with tools/vsockgen, and sweeps every prefix of every packet of those
 # and of the two real captures at -v, -vv and -X (see the comment at the
 # top of truncation-sweep.c for what is checked).
@@ -18,17 +18,18 @@ srcdir=$(cd "$(dirname "$0")/../.." && pwd) || exit 2
 CC=${CC:-clang}
 WORKDIR=${WORKDIR:-truncation-sweep.d}
 
-rm -rf "$WORKDIR"
+rm -rf "$WORKDIR/caps"
 mkdir -p "$WORKDIR/caps" || exit 2
 
 san="-fsanitize=address,undefined -fno-sanitize-recover=all"
+lib=$(sh "$srcdir/tools/internal-lib.sh" "$WORKDIR/lib" "$CC" \
+    "-g -O1 -fno-omit-frame-pointer $san") ||
+    { echo "truncation-sweep.sh: library build failed"; echo "0 passed, 1 failed"; exit 1; }
 # shellcheck disable=SC2086
 $CC -g -O1 -fno-omit-frame-pointer -Wall -Wextra -DHAVE_NET_IF_H=1 \
-    -I"$srcdir/netdissect-stubs" $san -o "$WORKDIR/truncation-sweep" \
-    "$srcdir/tests/hardening/truncation-sweep.c" "$srcdir/print-vsock.c" \
-    "$srcdir/vsockdump-sll.c" "$srcdir/netdissect-stubs/util-print.c" \
-    "$srcdir/netdissect-stubs/print-ascii.c" \
-    "$srcdir/netdissect-stubs/print.c" \
+    -I"$srcdir/netdissect-stubs" -I"$srcdir/src" $san \
+    -o "$WORKDIR/truncation-sweep" \
+    "$srcdir/tests/hardening/truncation-sweep.c" $lib \
     $(pkg-config --libs libpcap 2>/dev/null || echo -lpcap) ||
     { echo "truncation-sweep.sh: build failed"; echo "0 passed, 1 failed"; exit 1; }
 $CC -O1 -o "$WORKDIR/vsockgen" "$srcdir/tools/vsockgen.c" ||

@@ -3,7 +3,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 #
 # Builds, for the live test, a libpcap that carries our capture module
-# (pcap-vsockmon.c) and filter primitives (gencode-vsock.c), and two
+# (pcap-vsockmon.c) and filter primitives (gencode-vsock.frag), and two
 # STATIC programs linked against it: tcpdump with our tcpdump series,
 # and vsockdump.
 #
@@ -92,7 +92,8 @@ inputs() {
 		cat "$top"/patches/tcpdump/series "$top"/patches/tcpdump/0*
 	fi
 	# vsockdump's own sources.
-	cat "$top"/*.c "$top"/*.h "$top"/configure.ac "$top"/Makefile.am \
+	cat "$top"/*.c "$top"/*.h "$top"/*.frag "$top"/src/* \
+	    "$top"/configure.ac "$top"/Makefile.am \
 	    "$top"/netdissect-stubs/* 2>/dev/null
 }
 stamp=$( (inputs | sha256sum | cut -d' ' -f1) 2>/dev/null)

@@ -45,7 +45,7 @@ trap 'rm -rf "$tmp"' EXIT INT TERM
 V="vsockdump on Debian's libpcap"
 
 # kernel_view DDD: the program of a -ddd listing on LINUX_SLL2 as the
-# kernel must hold it (vsockdump-kernel.c): a load past the 20-byte
+# kernel must hold it (src/kernel-socket.c): a load past the 20-byte
 # cooked header moves back by 20; the ARPHRD type (offset 8) is the
 # kernel's SKF_AD_OFF + SKF_AD_HATYPE (4294963200 + 28).
 kernel_view() {

@@ -26,19 +26,19 @@
  * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
  */
 
-#ifndef VSOCKDUMP_FILTER_H
-#define VSOCKDUMP_FILTER_H
+#ifndef VSOCKDUMP_FILTER_REWRITE_H
+#define VSOCKDUMP_FILTER_REWRITE_H
 
 #include <stddef.h>
 
 /*
  * The vsock filter primitives ("vsock", "vsock [src|dst] port N", "vsock
  * cid N", "vsock op|type|vop X", plain "port"/"portrange" on DLT_VSOCK)
- * for a libpcap that has none (vsockdump-filter.c): the expression is
+ * for a libpcap that has none (src/filter-rewrite.c): the expression is
  * rewritten into one that any libpcap from 1.10 on compiles, with the
  * vsock primitives turned into loads and comparisons of the
  * little-endian header fields, with the verdicts of libpcap's own vsock
- * primitives (gencode-vsock.c, as our patch series adds them).
+ * primitives (gencode-vsock.frag, as our patch series adds them).
  */
 
 /*
@@ -56,4 +56,4 @@ extern char *vsock_filter_rewrite(const char *, int, char *, size_t);
 /* Non-zero if this libpcap compiles the vsock primitives itself. */
 extern int vsock_filter_native(void);
 
-#endif /* VSOCKDUMP_FILTER_H */
+#endif /* VSOCKDUMP_FILTER_REWRITE_H */

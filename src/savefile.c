@@ -54,7 +54,7 @@
 #include <string.h>
 
 #include "vsockdump.h"
-#include "vsockdump-savefile.h"
+#include "savefile.h"
 #include "savefile-trim.h"
 
 /* Digits of the largest -C file number, N - 1 for -W N. */

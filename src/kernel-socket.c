@@ -59,7 +59,7 @@
 #include <sys/socket.h>
 #include <linux/filter.h>
 
-#include "vsockdump-kernel.h"
+#include "kernel-socket.h"
 
 #ifndef DLT_LINUX_SLL2
 #define DLT_LINUX_SLL2		276

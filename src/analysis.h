@@ -31,7 +31,7 @@
  * --stall-threshold, --conv-limit), the per-packet notes, the live
  * stall alerts and the summaries at the end (conversation table, JSON
  * lines, stream following, expert summary), on top of the tracker of
- * vsock-conv.c.  Everything goes to the standard output.
+ * src/conv.c.  Everything goes to the standard output.
  */
 
 #ifndef vsockdump_analysis_h

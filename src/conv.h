@@ -35,7 +35,7 @@
  * length and captured bytes of each frame, in capture order, plus the
  * current time when the caller wants absences (a stall, an unanswered
  * REQUEST) reported while they last.  It does no I/O and prints
- * nothing; vsockdump-analysis.c turns its results into text.
+ * nothing; src/analysis.c turns its results into text.
  *
  * A conversation is a pair of endpoints (CID.PORT) and a socket type;
  * a REQUEST on a pair whose conversation has ended starts a new one.
@@ -135,7 +135,7 @@ struct vsock_conv_event {
 	int64_t		ns;		/* absences: when the threshold passed
 					   (or the capture ended) */
 	int64_t		duration_ns;	/* reopened window, absences */
-	uint64_t	a, b;		/* figures, see vsockdump-analysis.c */
+	uint64_t	a, b;		/* figures, see src/analysis.c */
 	const struct vsock_conv_summary *conv;
 };
 

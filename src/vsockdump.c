@@ -34,10 +34,10 @@
  * On a libpcap that has no vsock support of its own (every libpcap a
  * distribution ships today), vsockdump brings it: the vsock filter
  * primitives, rewritten into expressions that libpcap compiles and the
- * kernel runs (vsockdump-filter.c); the "vsockmon" device, found or
- * created and removed again (vsockdump-vsockmon.c); -Q by CID; and a
+ * kernel runs (src/filter-rewrite.c); the "vsockmon" device, found or
+ * created and removed again (src/vsockmon.c); -Q by CID; and a
  * stop that first delivers what the kernel still holds, with filters on
- * "any" that the kernel runs (vsockdump-kernel.c).  On a libpcap that
+ * "any" that the kernel runs (src/kernel-socket.c).  On a libpcap that
  * has them (our patch series), libpcap's own are used.
  */
 
@@ -60,11 +60,11 @@
 
 #include "netdissect.h"
 #include "vsockdump.h"
-#include "vsockdump-analysis.h"
-#include "vsockdump-filter.h"
-#include "vsockdump-kernel.h"
-#include "vsockdump-savefile.h"
-#include "vsockdump-vsockmon.h"
+#include "analysis.h"
+#include "filter-rewrite.h"
+#include "kernel-socket.h"
+#include "savefile.h"
+#include "vsockmon.h"
 
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "unknown"

@@ -70,7 +70,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vsock-conv.h"
+#include "conv.h"
 
 #define VSOCKMON_HDR_LEN	32
 #define VIRTIO_HDR_LEN		44

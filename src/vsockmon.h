@@ -36,7 +36,7 @@
 
 /*
  * vsockmon devices for vsockdump on a libpcap without vsock support of
- * its own (vsockdump-vsockmon.c): what libpcap's vsockmon module
+ * its own (src/vsockmon.c): what libpcap's vsockmon module
  * (pcap-vsockmon.c) does for a patched libpcap, done by vsockdump
  * around the system's libpcap.
  */

@@ -26,14 +26,14 @@
  * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
  */
 
-#ifndef VSOCKDUMP_KERNEL_H
-#define VSOCKDUMP_KERNEL_H
+#ifndef VSOCKDUMP_KERNEL_SOCKET_H
+#define VSOCKDUMP_KERNEL_SOCKET_H
 
 #include <pcap/pcap.h>
 
 /*
  * What vsockdump does with the capture socket of a libpcap without
- * vsock support (vsockdump-kernel.c).
+ * vsock support (src/kernel-socket.c).
  */
 
 /*
@@ -57,4 +57,4 @@ extern int kernel_cooked_filter(pcap_t *, const struct bpf_program *);
 extern void kernel_drain(pcap_t *, pcap_handler, u_char *, int,
     const u_int *, u_int);
 
-#endif /* VSOCKDUMP_KERNEL_H */
+#endif /* VSOCKDUMP_KERNEL_SOCKET_H */

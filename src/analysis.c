@@ -28,7 +28,7 @@
 
 /*
  * vsockdump's connection analysis (see vsockdump-analysis.h): what the
- * tracker of vsock-conv.c finds, as text.
+ * tracker of src/conv.c finds, as text.
  *
  * Output conventions follow tshark's where they fit: -z conv,vsock is a
  * conversation table between "====" rules, -z follow,vsock,... prints
@@ -48,8 +48,8 @@
 #include <time.h>
 
 #include "netdissect.h"
-#include "vsock-conv.h"
-#include "vsockdump-analysis.h"
+#include "conv.h"
+#include "analysis.h"
 
 #define NS_PER_SEC	((int64_t)1000000000)
 #define NS_PER_MS	((int64_t)1000000)
@@ -770,7 +770,7 @@ run_ticks(int64_t now)
  * A packet's time stamp in nanoseconds.  A file can say any time: the
  * seconds are kept within the tracker's range (VSOCK_CONV_NS_MAX, some
  * 146 years either side of 1970), so that the differences taken of
- * time stamps here and in vsock-conv.c cannot overflow.
+ * time stamps here and in src/conv.c cannot overflow.
  */
 static int64_t
 packet_ns(const struct timeval *tv)

@@ -69,7 +69,7 @@
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 
-#include "vsockdump-vsockmon.h"
+#include "vsockmon.h"
 
 #define ARPHRD_VSOCKMON_TYPE	826
 /* IOCTL_VM_SOCKETS_GET_LOCAL_CID, <linux/vm_sockets.h> */

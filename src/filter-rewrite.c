@@ -44,7 +44,7 @@
  *  - a value that inherited its qualifiers gets them written out;
  *  - everything else is copied as it was written.
  *
- * The meaning of each primitive is the one of gencode-vsock.c: every
+ * The meaning of each primitive is the one of gencode-vsock.frag: every
  * field is little-endian; a virtio field (type, vop) is tested only
  * when the transport is virtio (2) and the transport header length
  * reaches the end of the field; on Linux cooked captures (LINUX_SLL,
@@ -64,7 +64,7 @@
 
 #include <pcap/pcap.h>
 
-#include "vsockdump-filter.h"
+#include "filter-rewrite.h"
 
 #if defined(__GNUC__) || defined(__clang__)
 #define FMT_ATTR(f, a)		__attribute__((format(printf, f, a)))
@@ -868,7 +868,7 @@ emit_true(struct parser *ps)
  * An order-preserving image of a little-endian 16-bit field in one
  * multiplication: "ldh" reads its bytes lo, hi as A = 256 * lo + hi, and
  * A * 0x1000001 (mod 2^32) = hi << 24 | lo << 8 | hi, which grows with the
- * field's value 256 * hi + lo.  (gencode-vsock.c explains it in full.)
+ * field's value 256 * hi + lo.  (gencode-vsock.frag explains it in full.)
  */
 #define MONO16_MUL		0x1000001U
 
