@@ -105,7 +105,24 @@ text() {
 	sed "s/^/text who=$2 msg=/" "$3" >>"$out/$1.log"
 }
 
-# go_pair NAME PORT: vsproto's server and client of protocol NAME.
+# waitlines FILE PATTERN N: until FILE has N lines matching PATTERN
+# (10 s at most).
+waitlines() {
+	_i=0
+	while [ "$(grep -c "$2" "$1" 2>/dev/null)" -lt "$3" ]; do
+		_i=$((_i + 1))
+		if [ "$_i" -gt 100 ]; then
+			say "$1: fewer than $3 lines '$2' after 10 s"
+			return 1
+		fi
+		usleep 100000
+	done
+}
+
+# go_pair NAME PORT [PATTERN N]: vsproto's server and client of
+# protocol NAME; the server is stopped once the client has exited and
+# the server's log has N lines matching PATTERN (what it must have
+# logged by then: a loaded VM can leave the server behind the client).
 go_pair() {
 	log=$out/$1.log
 	capture_start "$1"
@@ -114,6 +131,7 @@ go_pair() {
 	waitfor "$log" "^listen " "$spid"
 	vsproto -log "$log" client "$1" "$2" >>"$out/$1.out" 2>>"$out/$1.stderr"
 	rc "$1" client $?
+	[ -n "${3:-}" ] && waitlines "$log" "$3" "$4"
 	stop_server "$1" server "$spid"
 	capture_stop "$1"
 }
@@ -121,11 +139,11 @@ go_pair() {
 t0=$(cut -d' ' -f1 /proc/uptime)
 say "start at ${t0}s"
 
-go_pair ttrpc "$P_TTRPC"
-go_pair grpc "$P_GRPC"
-go_pair http "$P_HTTP"
-go_pair notify "$P_NOTIFY"
-go_pair ready "$P_READY"
+go_pair ttrpc "$P_TTRPC" "^hang who=ttrpc-server" 1
+go_pair grpc "$P_GRPC" "^hang who=grpc-server" 1
+go_pair http "$P_HTTP" "^hang who=http-server" 1
+go_pair notify "$P_NOTIFY" "^message who=notify-server" 3
+go_pair ready "$P_READY" "^close who=ready-server" 1
 
 # QMP: qemu-ga listening on vsock; guest-shutdown runs /sbin/shutdown,
 # a stub that only records its arguments (the stage must go on); the

@@ -140,8 +140,9 @@ func rawListen(proto string, typ int, port uint32) int {
 	return fd
 }
 
-// acceptLoop serves each connection of a listening socket with fn,
-// one at a time.
+// acceptLoop serves each connection of a listening socket with fn, in
+// a goroutine of its own: a connection still open does not hold back
+// the next one.
 func acceptLoop(proto string, typ, lfd int, fn func(*rawConn)) error {
 	for {
 		fd, _, err := unix.Accept(lfd)
@@ -152,8 +153,10 @@ func acceptLoop(proto string, typ, lfd int, fn func(*rawConn)) error {
 			return err
 		}
 		c := logRawConn(fd, proto, "server", typ)
-		fn(c)
-		c.close()
+		go func() {
+			fn(c)
+			c.close()
+		}()
 	}
 }
 
