@@ -224,6 +224,11 @@ if [ -f "$res/faults.txt" ]; then
 	sub_check check-faults.sh
 fi
 
+# The protocol stage: real implementations over vsock (protocols/).
+if [ -d "$res/protocols" ]; then
+	sub_check protocols/check.sh
+fi
+
 # Phase A, the connection analysis (scenarios/capture.sh).
 if [ -f "$res/analysis.log" ]; then
 	sub_check check-analysis.sh

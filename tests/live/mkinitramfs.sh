@@ -29,12 +29,20 @@
 #				in the initramfs), with their libraries
 #	LIVE_MODULES		the modules to load, instead of the
 #				loopback set (their dependencies are added)
+#	LIVE_PROTOCOLS		the protocol stage (protocols/stage.sh), run
+#				by /init after stage "main", as
+#				/etc/live/protocols.sh; with it:
+#	LIVE_PROTO_BINS		its programs (dynamic ones with their
+#				libraries), into /bin
+#	LIVE_PROTO_TREE		a directory copied over the root (keys,
+#				certificates, files the programs use)
+#	LIVE_PROTO_MODULES	more modules to load (9P)
 #	LIVE_STRIP		1: strip the programs (a smaller initramfs
 #				unpacks faster in a nested guest)
 #	LIVE_TRAFFIC_ARGS LIVE_BURST_ARGS LIVE_IFACE LIVE_CAPTURES LIVE_FUNC_ARGS
 #	LIVE_DFLT_CAPTURES LIVE_BURST_CAPTURES LIVE_STAGE_TIMEOUT
 #	LIVE_NO_BURST LIVE_GUEST_TIMEOUT LIVE_CAPCMD_* LIVE_HG_* LIVE_NO_ANALYSIS
-#	LIVE_STALL_PAUSE LIVE_STALL_THRESHOLD
+#	LIVE_STALL_PAUSE LIVE_STALL_THRESHOLD LIVE_PROTO_TIMEOUT
 #				written to /etc/live/env for the scenario
 #				(see scenarios/capture.sh)
 set -eu
@@ -106,6 +114,11 @@ add_module() {
 for m in $MODULES; do
 	add_module "$m"
 done
+if [ -n "${LIVE_PROTOCOLS:-}" ]; then
+	for m in ${LIVE_PROTO_MODULES:-}; do
+		add_module "$m"
+	done
+fi
 
 # The shared libraries ldd lists for a file, at the same paths as on
 # the host; false if it has none (static, or not a program).
@@ -147,6 +160,15 @@ fi
 for p in ${LIVE_EXTRA_BINS:-}; do
 	add_program "$p"
 done
+if [ -n "${LIVE_PROTOCOLS:-}" ]; then
+	cp "$LIVE_PROTOCOLS" "$root/etc/live/protocols.sh"
+	for p in ${LIVE_PROTO_BINS:-}; do
+		add_program "$p"
+	done
+	if [ -n "${LIVE_PROTO_TREE:-}" ]; then
+		cp -a "$LIVE_PROTO_TREE/." "$root/"
+	fi
+fi
 for f in ${LIVE_EXTRA_FILES:-}; do
 	mkdir -p "$root$(dirname "${f#*=}")"
 	cp -L "${f%%=*}" "$root${f#*=}"
@@ -178,6 +200,7 @@ for v in LIVE_TRAFFIC_ARGS LIVE_BURST_ARGS LIVE_IFACE LIVE_CAPTURES \
     LIVE_FUNC_ARGS LIVE_DFLT_CAPTURES LIVE_BURST_CAPTURES \
     LIVE_NO_BURST LIVE_GUEST_TIMEOUT LIVE_STAGE_TIMEOUT \
     LIVE_NO_ANALYSIS LIVE_STALL_PAUSE LIVE_STALL_THRESHOLD \
+    LIVE_PROTO_TIMEOUT \
     $(env | sed -n 's/^\(LIVE_\(CAPCMD\|HG\)_[A-Za-z0-9_]*\)=.*/\1/p'); do
 	eval "isset=\${$v+x} val=\${$v:-}"
 	[ -n "$isset" ] || continue

@@ -37,7 +37,12 @@
 #	LIVE_FAULTS	fault stage script (default scenarios/faults.sh
 #			when the patched build succeeded; "none" for none)
 #	LIVE_DFLT_CAPTURES, LIVE_BURST_CAPTURES: see scenarios/capture.sh
-#	LIVE_TIMEOUT	qemu's hard timeout in seconds (default 150)
+#	LIVE_PROTOCOLS	"none": skip the protocol stage (protocols/: real
+#			implementations over vsock, built by
+#			protocols/build.sh into $LIVE_CACHE/protocols)
+#	LIVE_PROTO_TIMEOUT  the protocol stage's limit in the VM (default
+#			120 s)
+#	LIVE_TIMEOUT	qemu's hard timeout in seconds (default 200)
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -140,6 +145,29 @@ if [ "${LIVE_PATCHED:-}" != none ]; then
 	fi
 fi
 t_build=$(elapsed "$t0" "$(now)")
+
+# The protocol stage: vsproto (Go, cached by a hash of its inputs),
+# the daemons' packages, this run's keys.
+t0=$(now)
+proto_status=skipped
+if [ "${LIVE_PROTOCOLS:-}" != none ]; then
+	prenv=$(sh "$here/protocols/build.sh" \
+	    "${LIVE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/vsockdump-live}/protocols" \
+	    "$LIVE_WORK/protocols")
+	if [ $? -eq 0 ]; then
+		eval "$prenv"
+		LIVE_PROTOCOLS=$here/protocols/stage.sh
+		proto_status=ok
+	else
+		LIVE_PROTOCOLS=
+		proto_status=failed
+	fi
+else
+	LIVE_PROTOCOLS=
+fi
+export LIVE_PROTOCOLS LIVE_PROTO_BINS LIVE_PROTO_TREE LIVE_PROTO_MODULES
+t_proto=$(elapsed "$t0" "$(now)")
+echo "live: protocol stage's programs ready in ${t_proto} s ($proto_status)"
 echo "live: programs built in ${t_build} s (vsockdump: $LIVE_VSOCKDUMP_KIND;" \
     "tcpdump and vsockdump on our libpcap: $patched_status;" \
     "static vsockdump on Debian's libpcap: $stock_status)"
@@ -154,7 +182,8 @@ echo "live: initramfs built in ${t_initramfs} s"
 t0=$(now)
 res=$LIVE_WORK/results
 boot_ok=yes
-sh "$here/boot.sh" "$LIVE_VMLINUZ" "$LIVE_WORK/initramfs.cpio.gz" "$res" ||
+LIVE_TIMEOUT=${LIVE_TIMEOUT:-200} \
+    sh "$here/boot.sh" "$LIVE_VMLINUZ" "$LIVE_WORK/initramfs.cpio.gz" "$res" ||
     boot_ok=no
 t_boot=$(elapsed "$t0" "$(now)")
 echo "live: VM ran in ${t_boot} s (boot, scenario, results out)"
@@ -162,6 +191,11 @@ if [ -f "$res/init.log" ]; then
 	sed 's/^/live: guest: /' "$res/init.log"
 fi
 [ -f "$res/scenario.log" ] && sed 's/^/live: scenario: /' "$res/scenario.log"
+# The protocol stage's time in the VM, as it printed it.
+if [ -n "$LIVE_PROTOCOLS" ]; then
+	sed -n 's/^protocols: end at [0-9.]*s (\(.*\))$/live: protocol stage ran in \1 (VM time)/p' \
+	    "$res/stages.log" 2>/dev/null
+fi
 for f in "$res"/*.stderr; do
 	[ -e "$f" ] || continue
 	case $f in *traffic.stderr|*vm-decode.stderr) continue ;; esac
@@ -187,6 +221,7 @@ fi
 t_check=$(elapsed "$t0" "$(now)")
 echo "live: checked in ${t_check} s"
 echo "live: timings: fetch ${t_fetch} s, build ${t_build} s," \
+    "protocol programs ${t_proto} s," \
     "initramfs ${t_initramfs} s, VM ${t_boot} s, check ${t_check} s," \
     "whole run $(elapsed "$t_start" "$(now)") s"
 echo "live: results in $res"
@@ -203,6 +238,12 @@ fi
 if [ "$patched_status" = failed ]; then
 	echo "FAIL build: tcpdump and vsockdump on our libpcap" \
 	    "(build-patched.sh; see its messages above)"
+	nfail=$((nfail + 1))
+	check_status=1
+fi
+if [ "$proto_status" = failed ]; then
+	echo "FAIL build: the protocol stage's programs" \
+	    "(protocols/build.sh; see its messages above)"
 	nfail=$((nfail + 1))
 	check_status=1
 fi

@@ -31,7 +31,8 @@
  * for the live test's checker, independent of any printer.
  *
  * Reads a classic pcap file (either byte order, micro- or nanosecond
- * magic) and prints, on stdout:
+ * magic) and prints, on stdout (with -t, each pkt line ends with
+ * " t=SECONDS.MICROSECONDS", the record's time stamp):
  *
  *	pkt n=N caplen=C len=L src=CID.PORT dst=CID.PORT mop=M trans=T
  *	    hlen=H type=Y op=O flags=F plen=P paylen=Q buf_alloc=B fwd_cnt=W
@@ -84,7 +85,8 @@ struct flow {
 
 static struct flow	*flows;
 static size_t		 nflows, maxflows;
-static int		 swapped;
+static int		 swapped, nanosecond, stamps;
+static uint32_t		 ts_sec, ts_frac;
 
 static uint32_t
 hdr32(const unsigned char *p)
@@ -94,6 +96,16 @@ hdr32(const unsigned char *p)
 		    (uint32_t)p[2] << 8 | p[3]);
 	return ((uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 |
 	    (uint32_t)p[1] << 8 | p[0]);
+}
+
+/* The end of a pkt line: its time stamp with -t, and the newline. */
+static void
+endpkt(void)
+{
+	if (stamps)
+		printf(" t=%u.%06u", ts_sec,
+		    nanosecond ? ts_frac / 1000 : ts_frac);
+	putchar('\n');
 }
 
 /* Packet data: always little-endian. */
@@ -161,7 +173,8 @@ packet(unsigned long n, const unsigned char *p, uint32_t caplen,
 	uint32_t i, lfnv, inlen;
 
 	if (caplen < MONHDR) {
-		printf("pkt n=%lu caplen=%u len=%u short=1\n", n, caplen, len);
+		printf("pkt n=%lu caplen=%u len=%u short=1", n, caplen, len);
+		endpkt();
 		return;
 	}
 	scid = le64(p);
@@ -175,7 +188,8 @@ packet(unsigned long n, const unsigned char *p, uint32_t caplen,
 	    "trans=%u hlen=%u", n, caplen, len, (unsigned long long)scid,
 	    sport, (unsigned long long)dcid, dport, mop, trans, hlen);
 	if (trans != 2 || hlen < VIRTIOHDR || caplen < MONHDR + VIRTIOHDR) {
-		printf(" type=-1 op=-1 flags=-1 plen=-1 paylen=-1\n");
+		printf(" type=-1 op=-1 flags=-1 plen=-1 paylen=-1");
+		endpkt();
 		return;
 	}
 	v = p + MONHDR;
@@ -191,10 +205,11 @@ packet(unsigned long n, const unsigned char *p, uint32_t caplen,
 		lfnv *= 16777619u;
 	}
 	printf(" type=%u op=%u flags=%u plen=%u paylen=%u buf_alloc=%u "
-	    "fwd_cnt=%u vsrc=%llu.%u vdst=%llu.%u lfnv=%08x\n", type, op,
+	    "fwd_cnt=%u vsrc=%llu.%u vdst=%llu.%u lfnv=%08x", type, op,
 	    le32(v + 32), plen, paylen, le32(v + 36), le32(v + 40),
 	    (unsigned long long)le64(v), le32(v + 16),
 	    (unsigned long long)le64(v + 8), le32(v + 20), lfnv);
+	endpkt();
 	if (op != 5)
 		return;
 	f = getflow(type, scid, sport, dcid, dport);
@@ -221,8 +236,13 @@ main(int argc, char *argv[])
 	size_t i;
 	FILE *fp;
 
+	if (argc == 3 && strcmp(argv[1], "-t") == 0) {
+		stamps = 1;
+		argv++;
+		argc--;
+	}
 	if (argc != 2) {
-		fprintf(stderr, "usage: vsock-pcap-flows file.pcap\n");
+		fprintf(stderr, "usage: vsock-pcap-flows [-t] file.pcap\n");
 		return (2);
 	}
 	if ((fp = fopen(argv[1], "rb")) == NULL) {
@@ -244,12 +264,15 @@ main(int argc, char *argv[])
 		    "file (magic %08x)\n", argv[1], magic);
 		return (1);
 	}
+	nanosecond = magic == 0xa1b23c4d || magic == 0x4d3cb2a1;
 	linktype = hdr32(gh + 20) & 0x0fffffff;
 	if ((buf = malloc(MAXSNAP)) == NULL) {
 		perror("vsock-pcap-flows");
 		return (1);
 	}
 	while (fread(rh, 1, sizeof(rh), fp) == sizeof(rh)) {
+		ts_sec = hdr32(rh);
+		ts_frac = hdr32(rh + 4);
 		caplen = hdr32(rh + 8);
 		len = hdr32(rh + 12);
 		if (caplen > MAXSNAP ||
@@ -272,9 +295,11 @@ main(int argc, char *argv[])
 		    (buf[2] << 8 | buf[3]) == ARPHRD_VSOCKMON_)
 			packet(n, buf + SLLHDR, caplen - SLLHDR,
 			    len - SLLHDR);
-		else
-			printf("pkt n=%lu caplen=%u len=%u short=1\n", n,
+		else {
+			printf("pkt n=%lu caplen=%u len=%u short=1", n,
 			    caplen, len);
+			endpkt();
+		}
 	}
 	for (i = 0; i < nflows; i++)
 		printf("flow type=%u src=%llu.%u dst=%llu.%u rw=%lu bytes=%llu "
