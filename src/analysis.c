@@ -50,6 +50,7 @@
 #include "netdissect.h"
 #include "conv.h"
 #include "analysis.h"
+#include "wire.h"
 
 #define NS_PER_SEC	((int64_t)1000000000)
 #define NS_PER_MS	((int64_t)1000000)
@@ -116,7 +117,6 @@ static struct vsock_conv_result cur;
 static uint64_t expert_count[VSOCK_NOTE_COUNT];
 static uint32_t expert_first[VSOCK_NOTE_COUNT][EXPERT_FIRST];
 
-static const char *const type_names[] = { "?", "STREAM", "SEQPACKET" };
 
 /* ---- options ---------------------------------------------------------- */
 
@@ -305,12 +305,6 @@ analysis_quiet(int qflag)
 }
 
 /* ---- text helpers ----------------------------------------------------- */
-
-static const char *
-type_name(unsigned type)
-{
-	return type < 3 ? type_names[type] : "?";
-}
 
 /*
  * Decimal and column writers for the summaries: a table of 100,000
@@ -526,7 +520,7 @@ absence_print(const struct vsock_conv_event *e)
 
 	time_print(live ? wall_ns() : e->ns);
 	printf("[%s] conv %u %s %s > %s: ", vsock_conv_note_keyword(e->note),
-	    c->index, type_name(c->type), ep(c, e->side), ep(c, !e->side));
+	    c->index, vsock_type_name(c->type), ep(c, e->side), ep(c, !e->side));
 	if (e->note == VSOCK_NOTE_STALL) {
 		printf("no credit for %s s since packet %u\n",
 		    secs(e->duration_ns), e->pkt);
@@ -922,7 +916,7 @@ conv_table(const struct vsock_conv_summary *s, size_t n,
 		c = &s[i];
 		p = put_col_u64(line, c->index, 5);
 		*p++ = ' ';
-		p = put_col(p, type_name(c->type), 9, 1);
+		p = put_col(p, vsock_type_name(c->type), 9, 1);
 		*p++ = ' ';
 		p = put_col(p, ep(c, 0), 22, 1);
 		*p++ = ' ';
@@ -1010,7 +1004,7 @@ conv_json(const struct vsock_conv_summary *s, size_t n)
 		c = &s[i];
 		printf("{\"index\":%u,\"type\":\"%s\",\"src\":\"%s\","
 		    "\"dst\":\"%s\",\"start_seen\":%s,", c->index,
-		    type_name(c->type), ep(c, 0), ep(c, 1),
+		    vsock_type_name(c->type), ep(c, 0), ep(c, 1),
 		    c->start_seen ? "true" : "false");
 		json_dir("src_to_dst", &c->dir[0]);
 		putchar(',');

@@ -71,31 +71,8 @@
 #include <string.h>
 
 #include "conv.h"
-
-#define VSOCKMON_HDR_LEN	32
-#define VIRTIO_HDR_LEN		44
-#define VSOCKMON_TRANSPORT_VIRTIO 2
-#define SLL_HDR_LEN		16
-#define SLL2_HDR_LEN		20
-#define ARPHRD_VSOCKMON		826
-#define DLT_VSOCK_NUM		271
-#define DLT_LINUX_SLL_NUM	113
-#define DLT_LINUX_SLL2_NUM	276
-
-#define TYPE_STREAM		1
-#define TYPE_SEQPACKET		2
-
-#define OP_REQUEST		1
-#define OP_RESPONSE		2
-#define OP_RST			3
-#define OP_SHUTDOWN		4
-#define OP_RW			5
-#define OP_CREDIT_UPDATE	6
-#define OP_CREDIT_REQUEST	7
-
-#define SHUTDOWN_SEND		0x2
-#define SEQ_EOM			0x1
-#define SEQ_EOR			0x2
+#include "extract.h"
+#include "wire.h"
 
 static const char *const note_keywords[VSOCK_NOTE_COUNT] = {
 	[VSOCK_NOTE_REFUSED]		= "refused",
@@ -214,31 +191,6 @@ struct vsock_conv_tracker {
 
 /* ---- small helpers ---------------------------------------------------- */
 
-static uint16_t
-le16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t
-le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	    (uint32_t)p[3] << 24;
-}
-
-static uint64_t
-le64(const uint8_t *p)
-{
-	return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
-}
-
-static uint16_t
-be16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
 /* a - b of two 32-bit wire counters, as the peers compute it. */
 static int32_t
 cdiff(uint32_t a, uint32_t b)
@@ -300,17 +252,19 @@ parse(int dlt, uint32_t len, const uint8_t *p, uint32_t caplen,
 	if (caplen > len)
 		return 0;
 	switch (dlt) {
-	case DLT_VSOCK_NUM:
+	case DLT_VSOCK:
 		break;
-	case DLT_LINUX_SLL_NUM:
-		if (caplen < SLL_HDR_LEN || be16(p + 2) != ARPHRD_VSOCKMON)
+	case DLT_LINUX_SLL:
+		if (caplen < SLL_HDR_LEN ||
+		    EXTRACT_BE_U_2(p + SLL_OFF_HATYPE) != ARPHRD_VSOCKMON)
 			return 0;
 		p += SLL_HDR_LEN;
 		len -= SLL_HDR_LEN;
 		caplen -= SLL_HDR_LEN;
 		break;
-	case DLT_LINUX_SLL2_NUM:
-		if (caplen < SLL2_HDR_LEN || be16(p + 8) != ARPHRD_VSOCKMON)
+	case DLT_LINUX_SLL2:
+		if (caplen < SLL2_HDR_LEN ||
+		    EXTRACT_BE_U_2(p + SLL2_OFF_HATYPE) != ARPHRD_VSOCKMON)
 			return 0;
 		p += SLL2_HDR_LEN;
 		len -= SLL2_HDR_LEN;
@@ -319,36 +273,38 @@ parse(int dlt, uint32_t len, const uint8_t *p, uint32_t caplen,
 	default:
 		return 0;
 	}
-	if (caplen < VSOCKMON_HDR_LEN + VIRTIO_HDR_LEN ||
-	    le16(p + 26) != VSOCKMON_TRANSPORT_VIRTIO)
+	if (caplen < VSOCK_MON_HDR_LEN + VSOCK_VIRTIO_HDR_LEN ||
+	    EXTRACT_LE_U_2(p + VSOCK_MON_OFF_TRANSPORT) !=
+	    VSOCK_TRANSPORT_VIRTIO)
 		return 0;
-	hdr_len = le16(p + 28);
-	if (hdr_len < VIRTIO_HDR_LEN || len < VSOCKMON_HDR_LEN + hdr_len)
+	hdr_len = EXTRACT_LE_U_2(p + VSOCK_MON_OFF_THDR_LEN);
+	if (hdr_len < VSOCK_VIRTIO_HDR_LEN || len < VSOCK_MON_HDR_LEN + hdr_len)
 		return 0;
-	v = p + VSOCKMON_HDR_LEN;
-	k->type = le16(v + 28);
-	if (k->type != TYPE_STREAM && k->type != TYPE_SEQPACKET)
+	v = p + VSOCK_MON_HDR_LEN;
+	k->type = EXTRACT_LE_U_2(v + VSOCK_VIRTIO_OFF_TYPE);
+	if (k->type != VSOCK_TYPE_STREAM &&
+	    k->type != VSOCK_TYPE_SEQPACKET)
 		return 0;
-	k->cid[0] = le64(p);
-	k->cid[1] = le64(p + 8);
-	k->port[0] = le32(p + 16);
-	k->port[1] = le32(p + 20);
-	k->op = le16(v + 30);
-	k->flags = le32(v + 32);
-	k->buf_alloc = le32(v + 36);
-	k->fwd_cnt = le32(v + 40);
+	k->cid[0] = EXTRACT_LE_U_8(p + VSOCK_MON_OFF_SRC_CID);
+	k->cid[1] = EXTRACT_LE_U_8(p + VSOCK_MON_OFF_DST_CID);
+	k->port[0] = EXTRACT_LE_U_4(p + VSOCK_MON_OFF_SRC_PORT);
+	k->port[1] = EXTRACT_LE_U_4(p + VSOCK_MON_OFF_DST_PORT);
+	k->op = EXTRACT_LE_U_2(v + VSOCK_VIRTIO_OFF_OP);
+	k->flags = EXTRACT_LE_U_4(v + VSOCK_VIRTIO_OFF_FLAGS);
+	k->buf_alloc = EXTRACT_LE_U_4(v + VSOCK_VIRTIO_OFF_BUF_ALLOC);
+	k->fwd_cnt = EXTRACT_LE_U_4(v + VSOCK_VIRTIO_OFF_FWD_CNT);
 	/*
 	 * The payload is what the virtio header's len says, as the peer
 	 * counts it for credit, within what is on the wire: a tap may copy
 	 * more after it (Linux before 5f344d809e01 did, for the pieces
 	 * vhost-vsock splits a packet into), or less.
 	 */
-	k->plen = len - VSOCKMON_HDR_LEN - hdr_len;
-	if (le32(v + 24) < k->plen)
-		k->plen = le32(v + 24);
-	k->payload = p + VSOCKMON_HDR_LEN + hdr_len;
-	k->pcaplen = caplen > VSOCKMON_HDR_LEN + hdr_len ?
-	    caplen - VSOCKMON_HDR_LEN - hdr_len : 0;
+	k->plen = len - VSOCK_MON_HDR_LEN - hdr_len;
+	if (EXTRACT_LE_U_4(v + VSOCK_VIRTIO_OFF_LEN) < k->plen)
+		k->plen = EXTRACT_LE_U_4(v + VSOCK_VIRTIO_OFF_LEN);
+	k->payload = p + VSOCK_MON_HDR_LEN + hdr_len;
+	k->pcaplen = caplen > VSOCK_MON_HDR_LEN + hdr_len ?
+	    caplen - VSOCK_MON_HDR_LEN - hdr_len : 0;
 	if (k->pcaplen > k->plen)
 		k->pcaplen = k->plen;
 	return 1;
@@ -793,7 +749,8 @@ advertise(struct vsock_conv_tracker *t, struct conv *c, int r,
 		e->duration_ns = dur;
 		e->a = ds->stall_pkt;
 		if (ds->creq_in_stall && ds->creq_pending &&
-		    k->op == OP_CREDIT_UPDATE && rs->fwd_cnt != ds->stall_fwd) {
+		    k->op == VSOCK_OP_CREDIT_UPDATE &&
+		    rs->fwd_cnt != ds->stall_fwd) {
 			e = note(t, c, res, VSOCK_NOTE_UNANNOUNCED_DRAIN, r,
 			    pkt);
 			e->a = (uint32_t)(rs->fwd_cnt - ds->stall_fwd);
@@ -889,7 +846,7 @@ after_end(struct vsock_conv_tracker *t, struct conv *c, int d,
 	struct side *ds = &c->side[d];
 	struct vsock_conv_event *e;
 
-	if (k->op == OP_RST) {
+	if (k->op == VSOCK_OP_RST) {
 		if (!ds->rst) {
 			ds->rst = 1;
 			ds->rst_pkt = pkt;
@@ -900,7 +857,7 @@ after_end(struct vsock_conv_tracker *t, struct conv *c, int d,
 	/* The other side may not have had the RST yet when it sent this. */
 	if (!ds->rst)
 		return;
-	e = note(t, c, res, k->op == OP_RW ? VSOCK_NOTE_DATA_AFTER_RST :
+	e = note(t, c, res, k->op == VSOCK_OP_RW ? VSOCK_NOTE_DATA_AFTER_RST :
 	    VSOCK_NOTE_AFTER_CLOSE, d, pkt);
 	e->a = ds->rst_pkt;
 }
@@ -914,15 +871,15 @@ count_packet(struct conv *c, int d, const struct pkt *k, uint32_t pkt,
 	st->packets++;
 	c->s.last_pkt = pkt;
 	c->s.last_ns = ns;
-	if (k->op != OP_RW)
+	if (k->op != VSOCK_OP_RW)
 		return;
 	st->data_packets++;
 	st->bytes += k->plen;
-	if (k->type != TYPE_SEQPACKET)
+	if (k->type != VSOCK_TYPE_SEQPACKET)
 		return;
-	if (k->flags & SEQ_EOR)
+	if (k->flags & VSOCK_SEQ_EOR)
 		st->records++;
-	if (k->flags & SEQ_EOM) {
+	if (k->flags & VSOCK_SEQ_EOM) {
 		st->messages++;
 		c->side[d].msg_frags = 0;
 		c->side[d].msg_bytes = 0;
@@ -942,23 +899,23 @@ live_packet(struct vsock_conv_tracker *t, struct conv *c, int d,
 	struct vsock_conv_event *e;
 
 	switch (k->op) {
-	case OP_RESPONSE:
+	case VSOCK_OP_RESPONSE:
 		if (c->s.state == VSOCK_CONV_REQUESTED && d == 1) {
 			c->s.state = VSOCK_CONV_OPEN;
 			timer_cancel(t, &c->nores_timer);
 		}
 		break;
-	case OP_SHUTDOWN:
+	case VSOCK_OP_SHUTDOWN:
 		c->s.shut[d] |= (uint8_t)(k->flags & 0x3);
 		if (c->s.state == VSOCK_CONV_OPEN ||
 		    c->s.state == VSOCK_CONV_REQUESTED)
 			c->s.state = VSOCK_CONV_SHUTDOWN;
-		if ((k->flags & SHUTDOWN_SEND) && ds->shut_pkt == 0)
+		if ((k->flags & VSOCK_SHUTDOWN_SEND) && ds->shut_pkt == 0)
 			ds->shut_pkt = pkt;
-		if (k->flags & SHUTDOWN_SEND)
+		if (k->flags & VSOCK_SHUTDOWN_SEND)
 			end_message(t, c, d, pkt, res);
 		break;
-	case OP_RW:
+	case VSOCK_OP_RW:
 		if (c->s.state == VSOCK_CONV_REQUESTED)
 			(void)note(t, c, res, VSOCK_NOTE_DATA_BEFORE_RESPONSE,
 			    d, pkt);
@@ -969,7 +926,7 @@ live_packet(struct vsock_conv_tracker *t, struct conv *c, int d,
 		}
 		spend_credit(t, c, d, k, pkt, ns, res);
 		break;
-	case OP_CREDIT_REQUEST:
+	case VSOCK_OP_CREDIT_REQUEST:
 		ds->creq_pending = 1;
 		ds->creq_in_stall = ds->stalled;
 		if (ds->creq_timer == NULL)
@@ -982,14 +939,14 @@ live_packet(struct vsock_conv_tracker *t, struct conv *c, int d,
 	 * kernel answers a packet for no socket with a RST whose figures
 	 * are 0 (virtio_transport_reset_no_sock()).
 	 */
-	if (k->op != OP_RST)
+	if (k->op != VSOCK_OP_RST)
 		advertise(t, c, d, k, pkt, ns, res);
-	if (k->op == OP_CREDIT_UPDATE) {
+	if (k->op == VSOCK_OP_CREDIT_UPDATE) {
 		c->side[!d].creq_pending = 0;
 		c->side[!d].creq_in_stall = 0;
 		timer_cancel(t, &c->side[!d].creq_timer);
 	}
-	if (k->op == OP_RST)
+	if (k->op == VSOCK_OP_RST)
 		got_rst(t, c, d, pkt, ns, res);
 }
 
@@ -1013,7 +970,7 @@ vsock_conv_packet(struct vsock_conv_tracker *t, uint32_t pkt, int64_t ns,
 	retire_lingering(t, ns);
 	h = pair_hash(&k);
 	c = lookup(t, &k, h, &d);
-	if (c != NULL && k.op == OP_REQUEST &&
+	if (c != NULL && k.op == VSOCK_OP_REQUEST &&
 	    (c->ended || c->s.state != VSOCK_CONV_REQUESTED)) {
 		/* A new connection on the same pair. */
 		if (!c->ended)
@@ -1023,7 +980,7 @@ vsock_conv_packet(struct vsock_conv_tracker *t, uint32_t pkt, int64_t ns,
 	}
 	if (c == NULL) {
 		/* The receiver of a first RESPONSE is the one that asked. */
-		if (k.op == OP_RESPONSE) {
+		if (k.op == VSOCK_OP_RESPONSE) {
 			uint64_t cid = k.cid[0];
 			uint32_t port = k.port[0];
 
@@ -1036,14 +993,14 @@ vsock_conv_packet(struct vsock_conv_tracker *t, uint32_t pkt, int64_t ns,
 			t->tot.untracked++;
 			return;
 		}
-		d = k.op == OP_RESPONSE;
+		d = k.op == VSOCK_OP_RESPONSE;
 		fresh = 1;
-		if (k.op == OP_REQUEST || k.op == OP_RESPONSE) {
+		if (k.op == VSOCK_OP_REQUEST || k.op == VSOCK_OP_RESPONSE) {
 			/* Nothing was sent before: counts are exact. */
 			c->side[0].tx_mode = c->side[1].tx_mode = TX_EXACT;
-			c->s.start_seen = k.op == OP_REQUEST;
+			c->s.start_seen = k.op == VSOCK_OP_REQUEST;
 		}
-		if (k.op == OP_REQUEST) {
+		if (k.op == VSOCK_OP_REQUEST) {
 			c->s.state = VSOCK_CONV_REQUESTED;
 			c->nores_timer = timer_arm(t, c, T_NO_RESPONSE, 0, ns,
 			    pkt);

@@ -55,6 +55,7 @@
 #include <config.h>
 #endif
 
+#include <byteswap.h>
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -65,41 +66,13 @@
 #include <pcap/pcap.h>
 
 #include "filter-rewrite.h"
+#include "wire.h"
 
 #if defined(__GNUC__) || defined(__clang__)
 #define FMT_ATTR(f, a)		__attribute__((format(printf, f, a)))
 #else
 #define FMT_ATTR(f, a)
 #endif
-
-#ifndef DLT_VSOCK
-#define DLT_VSOCK		271
-#endif
-#ifndef DLT_LINUX_SLL2
-#define DLT_LINUX_SLL2		276
-#endif
-
-/* Where the headers are. */
-#define SLL_HATYPE		2
-#define SLL_LEN			16
-#define SLL2_HATYPE		8
-#define SLL2_LEN		20
-#define ARPHRD_VSOCKMON_TYPE	826
-
-/* struct af_vsockmon_hdr, then struct virtio_vsock_hdr */
-#define OFF_SRC_CID		0
-#define OFF_DST_CID		8
-#define OFF_SRC_PORT		16
-#define OFF_DST_PORT		20
-#define OFF_OP			24
-#define OFF_TRANSPORT		26
-#define OFF_THDR_LEN		28
-#define OFF_VIRTIO_TYPE		60
-#define OFF_VIRTIO_OP		62
-#define TRANSPORT_VIRTIO	2
-/* The transport header length that covers the virtio type, the op. */
-#define VIRTIO_TYPE_END		30
-#define VIRTIO_OP_END		32
 
 /* --- tokens -------------------------------------------------------------- */
 
@@ -797,19 +770,6 @@ struct value {
 	size_t		len;
 };
 
-static uint32_t
-swap16(uint32_t v)
-{
-	return ((v & 0xff) << 8) | ((v >> 8) & 0xff);
-}
-
-static uint32_t
-swap32(uint32_t v)
-{
-	return ((v & 0xff) << 24) | ((v & 0xff00) << 8) |
-	    ((v >> 8) & 0xff00) | ((v >> 24) & 0xff);
-}
-
 struct vlink {
 	unsigned	base;		/* where the vsockmon header starts */
 	int		cooked;
@@ -827,11 +787,11 @@ vsock_link(struct parser *ps, struct vlink *l)
 		l->cooked = 0;
 		return 0;
 	case DLT_LINUX_SLL:
-		l->base = SLL_LEN;
+		l->base = SLL_HDR_LEN;
 		l->cooked = 1;
 		return 0;
 	case DLT_LINUX_SLL2:
-		l->base = SLL2_LEN;
+		l->base = SLL2_HDR_LEN;
 		l->cooked = 1;
 		return 0;
 	}
@@ -853,8 +813,9 @@ open_gate(struct parser *ps, const struct vlink *l)
 	emit(ps, "(");
 	if (l->cooked)
 		emit(ps, "link[%u:2] = %u and ",
-		    ps->linktype == DLT_LINUX_SLL ? SLL_HATYPE : SLL2_HATYPE,
-		    ARPHRD_VSOCKMON_TYPE);
+		    ps->linktype == DLT_LINUX_SLL ? SLL_OFF_HATYPE :
+		    SLL2_OFF_HATYPE,
+		    ARPHRD_VSOCKMON);
 }
 
 /* Nothing to test: true without reading the packet. */
@@ -894,7 +855,7 @@ emit_range(struct parser *ps, unsigned off, uint32_t n, uint32_t m)
 		m = t;
 	}
 	if (n == m) {
-		emit(ps, "link[%u:4] = 0x%08x", off, swap32(n));
+		emit(ps, "link[%u:4] = 0x%08x", off, bswap_32(n));
 		return;
 	}
 	if (n == 0 && m == 0xffffffffU) {
@@ -903,20 +864,22 @@ emit_range(struct parser *ps, unsigned off, uint32_t n, uint32_t m)
 	}
 	if ((n == 0 && m == 0xfffffffeU) || (n == 1 && m == 0xffffffffU)) {
 		/* All values but one. */
-		emit(ps, "link[%u:4] != 0x%08x", off, swap32(n == 0 ? m + 1 : 0));
+		emit(ps, "link[%u:4] != 0x%08x", off,
+		    bswap_32(n == 0 ? m + 1 : 0));
 		return;
 	}
 	if (m - n < 8) {
 		/* A few values: one load, a comparison with each. */
-		emit(ps, "link[%u:4] = 0x%08x", off, swap32(n));
+		emit(ps, "link[%u:4] = 0x%08x", off, bswap_32(n));
 		for (t = 1; t <= m - n; t++)
-			emit(ps, " or link[%u:4] = 0x%08x", off, swap32(n + t));
+			emit(ps, " or link[%u:4] = 0x%08x", off,
+			    bswap_32(n + t));
 		return;
 	}
 	if (n >> 8 == m >> 8) {
 		/* Only the first byte varies: the three others, then it. */
 		emit(ps, "link[%u:4] & 0xffffff = 0x%06x", off,
-		    swap32(n) & 0xffffff);
+		    bswap_32(n) & 0xffffff);
 		if ((n & 0xff) != 0)
 			emit(ps, " and link[%u] >= %u", off, n & 0xff);
 		if ((m & 0xff) != 0xff)
@@ -927,7 +890,8 @@ emit_range(struct parser *ps, unsigned off, uint32_t n, uint32_t m)
 		/* The upper half is fixed: compare the lower one's image. */
 		nlo = n & 0xffff;
 		mlo = m & 0xffff;
-		emit(ps, "link[%u:2] = 0x%04x", off + 2, swap16(n >> 16));
+		emit(ps, "link[%u:2] = 0x%04x", off + 2,
+		    bswap_16((uint16_t)(n >> 16)));
 		if (nlo != 0)
 			emit(ps, " and link[%u:2] * 0x%x >= 0x%08x", off,
 			    MONO16_MUL, mono16(nlo));
@@ -951,18 +915,20 @@ emit_range(struct parser *ps, unsigned off, uint32_t n, uint32_t m)
 }
 
 /*
- * The source test, the destination test, or both, by the direction:
- * what is 'c' for a CID, 'p' for a port, 'r' for a port range.
+ * The source test, the destination test, or both, by the direction, of
+ * the field the address qualifier names (A_CID, A_PORT, A_PORTRANGE).
  */
 static void
-emit_dir(struct parser *ps, const struct vlink *l, enum dir dir, int what,
-    uint64_t v, uint32_t hi)
+emit_dir(struct parser *ps, const struct vlink *l, enum dir dir,
+    enum addr field, uint64_t v, uint32_t hi)
 {
 	unsigned off[2];
 	int i, first = 1;
 
-	off[0] = l->base + (what == 'c' ? OFF_SRC_CID : OFF_SRC_PORT);
-	off[1] = l->base + (what == 'c' ? OFF_DST_CID : OFF_DST_PORT);
+	off[0] = l->base + (field == A_CID ? VSOCK_MON_OFF_SRC_CID :
+	    VSOCK_MON_OFF_SRC_PORT);
+	off[1] = l->base + (field == A_CID ? VSOCK_MON_OFF_DST_CID :
+	    VSOCK_MON_OFF_DST_PORT);
 	open_gate(ps, l);
 	emit(ps, "(");
 	for (i = 0; i < 2; i++) {
@@ -972,13 +938,13 @@ emit_dir(struct parser *ps, const struct vlink *l, enum dir dir, int what,
 			emit(ps, dir == D_AND ? " and " : " or ");
 		first = 0;
 		emit(ps, "(");
-		if (what == 'c')
+		if (field == A_CID)
 			emit(ps, "link[%u:4] = 0x%08x and link[%u:4] = 0x%08x",
-			    off[i], swap32((uint32_t)(v & 0xffffffffU)),
-			    off[i] + 4, swap32((uint32_t)(v >> 32)));
-		else if (what == 'p')
+			    off[i], bswap_32((uint32_t)(v & 0xffffffffU)),
+			    off[i] + 4, bswap_32((uint32_t)(v >> 32)));
+		else if (field == A_PORT)
 			emit(ps, "link[%u:4] = 0x%08x", off[i],
-			    swap32((uint32_t)v));
+			    bswap_32((uint32_t)v));
 		else
 			emit_range(ps, off[i], (uint32_t)v, hi);
 		emit(ps, ")");
@@ -995,15 +961,19 @@ emit_field16(struct parser *ps, const struct vlink *l, enum addr addr,
 
 	open_gate(ps, l);
 	if (addr == A_OP)
-		emit(ps, "link[%u:2] = 0x%04x)", l->base + OFF_OP, swap16(v));
+		emit(ps, "link[%u:2] = 0x%04x)", l->base + VSOCK_MON_OFF_OP,
+		    bswap_16((uint16_t)v));
 	else {
-		off = addr == A_TYPE ? OFF_VIRTIO_TYPE : OFF_VIRTIO_OP;
-		need = addr == A_TYPE ? VIRTIO_TYPE_END : VIRTIO_OP_END;
+		off = VSOCK_MON_HDR_LEN + (addr == A_TYPE ?
+		    VSOCK_VIRTIO_OFF_TYPE : VSOCK_VIRTIO_OFF_OP);
+		need = addr == A_TYPE ? VSOCK_VIRTIO_TYPE_END :
+		    VSOCK_VIRTIO_OP_END;
 		emit(ps, "link[%u:2] = 0x%04x and link[%u:2] * 0x%x >= 0x%08x "
 		    "and link[%u:2] = 0x%04x)",
-		    l->base + OFF_TRANSPORT, swap16(TRANSPORT_VIRTIO),
-		    l->base + OFF_THDR_LEN, MONO16_MUL, mono16(need),
-		    l->base + off, swap16(v));
+		    l->base + VSOCK_MON_OFF_TRANSPORT,
+		    bswap_16(VSOCK_TRANSPORT_VIRTIO),
+		    l->base + VSOCK_MON_OFF_THDR_LEN, MONO16_MUL, mono16(need),
+		    l->base + off, bswap_16((uint16_t)v));
 	}
 }
 
@@ -1082,9 +1052,7 @@ vsock_number(struct parser *ps, const struct qual *q, const struct vlink *l,
 	case A_CID:
 	case A_PORT:
 	case A_PORTRANGE:
-		emit_dir(ps, l, q->dir,
-		    q->addr == A_CID ? 'c' : q->addr == A_PORT ? 'p' : 'r',
-		    v, (uint32_t)v);
+		emit_dir(ps, l, q->dir, q->addr, v, (uint32_t)v);
 		return;
 	default:
 		if (v > 0xffff) {
@@ -1130,20 +1098,34 @@ struct name_value {
 	uint32_t	value;
 };
 
+/* The filter's names of the values, as libpcap's gencode-vsock.frag. */
 static const struct name_value op_names[] = {
-	{ "unknown", 0 }, { "connect", 1 }, { "disconnect", 2 },
-	{ "control", 3 }, { "payload", 4 }, { NULL, 0 }
+	{ "unknown", VSOCK_MON_OP_UNKNOWN },
+	{ "connect", VSOCK_MON_OP_CONNECT },
+	{ "disconnect", VSOCK_MON_OP_DISCONNECT },
+	{ "control", VSOCK_MON_OP_CONTROL },
+	{ "payload", VSOCK_MON_OP_PAYLOAD },
+	{ NULL, 0 }
 };
 
 static const struct name_value type_names[] = {
-	{ "stream", 1 }, { "seqpacket", 2 }, { NULL, 0 }
+	{ "stream", VSOCK_TYPE_STREAM },
+	{ "seqpacket", VSOCK_TYPE_SEQPACKET },
+	{ NULL, 0 }
 };
 
 static const struct name_value vop_names[] = {
-	{ "invalid", 0 }, { "request", 1 }, { "response", 2 }, { "rst", 3 },
-	{ "shutdown", 4 }, { "rw", 5 }, { "credit_update", 6 },
-	{ "credit-update", 6 }, { "credit_request", 7 },
-	{ "credit-request", 7 }, { NULL, 0 }
+	{ "invalid", VSOCK_OP_INVALID },
+	{ "request", VSOCK_OP_REQUEST },
+	{ "response", VSOCK_OP_RESPONSE },
+	{ "rst", VSOCK_OP_RST },
+	{ "shutdown", VSOCK_OP_SHUTDOWN },
+	{ "rw", VSOCK_OP_RW },
+	{ "credit_update", VSOCK_OP_CREDIT_UPDATE },
+	{ "credit-update", VSOCK_OP_CREDIT_UPDATE },
+	{ "credit_request", VSOCK_OP_CREDIT_REQUEST },
+	{ "credit-request", VSOCK_OP_CREDIT_REQUEST },
+	{ NULL, 0 }
 };
 
 static int
@@ -1230,7 +1212,7 @@ vsock_name(struct parser *ps, const struct qual *q, const struct vlink *l,
 			fail(ps, "vsock port range '%.*s' out of range "
 			    "(0-4294967295)", (int)v->len, v->s);
 		else
-			emit_dir(ps, l, q->dir, 'r', n, (uint32_t)m);
+			emit_dir(ps, l, q->dir, A_PORTRANGE, n, (uint32_t)m);
 		return;
 	case A_PORT:
 		fail(ps, "invalid vsock port '%.*s' (numbers only)",

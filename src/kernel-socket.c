@@ -60,13 +60,17 @@
 #include <linux/filter.h>
 
 #include "kernel-socket.h"
+#include "wire.h"
 
-#ifndef DLT_LINUX_SLL2
-#define DLT_LINUX_SLL2		276
-#endif
 
 /* Time for the scheduler and a timer tick beyond two block timeouts. */
 #define DRAIN_SLACK_MS		250
+/*
+ * How often the drain asks libpcap again: the kernel retires the block
+ * being filled on a timer, which says nothing to poll() on an AF_PACKET
+ * socket whose block has not been handed over yet.
+ */
+#define DRAIN_POLL_MS		20
 
 /*
  * Where a load of the cooked header goes in the kernel: the offset of
@@ -80,17 +84,17 @@ struct cooked_field {
 #define END_OF_FIELDS		0xffffffffU
 
 static const struct cooked_field sll_fields[] = {
-	{ 0, SKF_AD_PKTTYPE },		/* packet type */
-	{ 2, SKF_AD_HATYPE },		/* ARPHRD type */
-	{ 14, SKF_AD_PROTOCOL },	/* protocol */
+	{ SLL_OFF_PKTTYPE, SKF_AD_PKTTYPE },
+	{ SLL_OFF_HATYPE, SKF_AD_HATYPE },
+	{ SLL_OFF_PROTOCOL, SKF_AD_PROTOCOL },
 	{ END_OF_FIELDS, 0 }
 };
 
 static const struct cooked_field sll2_fields[] = {
-	{ 0, SKF_AD_PROTOCOL },
-	{ 4, SKF_AD_IFINDEX },
-	{ 8, SKF_AD_HATYPE },
-	{ 10, SKF_AD_PKTTYPE },
+	{ SLL2_OFF_PROTOCOL, SKF_AD_PROTOCOL },
+	{ SLL2_OFF_IFINDEX, SKF_AD_IFINDEX },
+	{ SLL2_OFF_HATYPE, SKF_AD_HATYPE },
+	{ SLL2_OFF_PKTTYPE, SKF_AD_PKTTYPE },
 	{ END_OF_FIELDS, 0 }
 };
 
@@ -131,11 +135,11 @@ kernel_cooked_filter(pcap_t *pd, const struct bpf_program *prog)
 
 	switch (pcap_datalink(pd)) {
 	case DLT_LINUX_SLL:
-		hdrlen = 16;
+		hdrlen = SLL_HDR_LEN;
 		fields = sll_fields;
 		break;
 	case DLT_LINUX_SLL2:
-		hdrlen = 20;
+		hdrlen = SLL2_HDR_LEN;
 		fields = sll2_fields;
 		break;
 	default:
@@ -218,6 +222,7 @@ kernel_drain(pcap_t *pd, pcap_handler callback, u_char *user,
 		left = wait_ms - ms_since(&t0);
 		if (left <= 0)
 			break;
-		(void)poll(&pfd, 1, left < 20 ? (int)left : 20);
+		(void)poll(&pfd, 1, left < DRAIN_POLL_MS ? (int)left :
+		    DRAIN_POLL_MS);
 	}
 }

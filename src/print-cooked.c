@@ -49,33 +49,7 @@
 #include "netdissect.h"
 #include "extract.h"
 #include "vsockdump.h"
-
-/*
- * LINUX_SLL header, 16 bytes, big-endian:
- *	0 packet type, 2 ARPHRD type, 4 address length, 6 address (8 bytes),
- *	14 protocol (an Ethertype, or a value up to 1500 for non-Ethernet).
- */
-#define SLL_LEN			16
-#define SLL_PKTTYPE		0
-#define SLL_HATYPE		2
-#define SLL_HALEN		4
-#define SLL_ADDR		6
-#define SLL_PROTOCOL		14
-
-/*
- * LINUX_SLL2 header, 20 bytes, big-endian:
- *	0 protocol, 2 reserved, 4 interface index, 8 ARPHRD type,
- *	10 packet type (1 byte), 11 address length (1 byte), 12 address.
- */
-#define SLL2_LEN		20
-#define SLL2_PROTOCOL		0
-#define SLL2_IFINDEX		4
-#define SLL2_HATYPE		8
-#define SLL2_PKTTYPE		10
-#define SLL2_HALEN		11
-#define SLL2_ADDR		12
-
-#define ARPHRD_VSOCKMON_VAL	826	/* Linux's ARPHRD_VSOCKMON */
+#include "wire.h"
 
 #define MAX_8023_LENGTH		1500	/* larger values are Ethertypes */
 #define SLL_P_802_3		0x0001	/* Novell 802.3 without 802.2 LLC */
@@ -160,20 +134,20 @@ sll_header_print(netdissect_options *ndo, const u_char *p, u_int length)
 {
 	ndo->ndo_protocol = "sll";
 	ND_PRINT("%3s ", tok2str(pkttype_names, "?",
-	    GET_BE_U_2(p + SLL_PKTTYPE)));
-	if (GET_BE_U_2(p + SLL_HALEN) == MAC_ADDR_LEN)
-		mac_print(ndo, p + SLL_ADDR);
-	protocol_print(ndo, GET_BE_U_2(p + SLL_PROTOCOL), length);
+	    GET_BE_U_2(p + SLL_OFF_PKTTYPE)));
+	if (GET_BE_U_2(p + SLL_OFF_HALEN) == MAC_ADDR_LEN)
+		mac_print(ndo, p + SLL_OFF_ADDR);
+	protocol_print(ndo, GET_BE_U_2(p + SLL_OFF_PROTOCOL), length);
 }
 
 static void
 sll2_header_print(netdissect_options *ndo, const u_char *p, u_int length)
 {
 	ndo->ndo_protocol = "sll2";
-	ND_PRINT("ifindex %u ", GET_BE_U_4(p + SLL2_IFINDEX));
-	if (GET_U_1(p + SLL2_HALEN) == MAC_ADDR_LEN)
-		mac_print(ndo, p + SLL2_ADDR);
-	protocol_print(ndo, GET_BE_U_2(p + SLL2_PROTOCOL), length);
+	ND_PRINT("ifindex %u ", GET_BE_U_4(p + SLL2_OFF_IFINDEX));
+	if (GET_U_1(p + SLL2_OFF_HALEN) == MAC_ADDR_LEN)
+		mac_print(ndo, p + SLL2_OFF_ADDR);
+	protocol_print(ndo, GET_BE_U_2(p + SLL2_OFF_PROTOCOL), length);
 }
 
 /*
@@ -187,9 +161,9 @@ cooked_payload_print(netdissect_options *ndo, const u_char *hdr,
 {
 	if (proto > MAX_8023_LENGTH && !ndo->ndo_eflag) {
 		if (v2)
-			sll2_header_print(ndo, hdr, length + SLL2_LEN);
+			sll2_header_print(ndo, hdr, length + SLL2_HDR_LEN);
 		else
-			sll_header_print(ndo, hdr, length + SLL_LEN);
+			sll_header_print(ndo, hdr, length + SLL_HDR_LEN);
 	}
 	if (!ndo->ndo_suppress_default_print)
 		ND_DEFAULTPRINT(p, caplen);
@@ -203,23 +177,23 @@ sll_if_print(netdissect_options *ndo, const struct pcap_pkthdr *h,
 	u_int length = h->len;
 
 	ndo->ndo_protocol = "sll";
-	ND_TCHECK_LEN(p, SLL_LEN);
+	ND_TCHECK_LEN(p, SLL_HDR_LEN);
 
 	if (ndo->ndo_eflag)
 		sll_header_print(ndo, p, length);
-	length -= SLL_LEN;
-	caplen -= SLL_LEN;
+	length -= SLL_HDR_LEN;
+	caplen -= SLL_HDR_LEN;
 
 #ifndef VSOCKDUMP_STOCK_SLL
-	if (GET_BE_U_2(p + SLL_HATYPE) == ARPHRD_VSOCKMON_VAL) {
-		ndo->ndo_ll_hdr_len += SLL_LEN;
-		vsock_print(ndo, p + SLL_LEN, length);
+	if (GET_BE_U_2(p + SLL_OFF_HATYPE) == ARPHRD_VSOCKMON) {
+		ndo->ndo_ll_hdr_len += SLL_HDR_LEN;
+		vsock_print(ndo, p + SLL_HDR_LEN, length);
 		return;
 	}
 #endif
-	cooked_payload_print(ndo, p, p + SLL_LEN,
-	    GET_BE_U_2(p + SLL_PROTOCOL), length, caplen, 0);
-	ndo->ndo_ll_hdr_len += SLL_LEN;
+	cooked_payload_print(ndo, p, p + SLL_HDR_LEN,
+	    GET_BE_U_2(p + SLL_OFF_PROTOCOL), length, caplen, 0);
+	ndo->ndo_ll_hdr_len += SLL_HDR_LEN;
 }
 
 void
@@ -233,31 +207,31 @@ sll2_if_print(netdissect_options *ndo, const struct pcap_pkthdr *h,
 #endif
 
 	ndo->ndo_protocol = "sll2";
-	ND_TCHECK_LEN(p, SLL2_LEN);
+	ND_TCHECK_LEN(p, SLL2_HDR_LEN);
 
 #ifdef HAVE_NET_IF_H
-	if (if_indextoname(GET_BE_U_4(p + SLL2_IFINDEX), ifname) == NULL)
+	if (if_indextoname(GET_BE_U_4(p + SLL2_OFF_IFINDEX), ifname) == NULL)
 		(void)snprintf(ifname, sizeof(ifname), "?");
 	ND_PRINT("%-5s ", ifname);
 #endif
 	ND_PRINT("%-3s ", tok2str(pkttype_names, "?",
-	    GET_U_1(p + SLL2_PKTTYPE)));
+	    GET_U_1(p + SLL2_OFF_PKTTYPE)));
 
 	if (ndo->ndo_eflag)
 		sll2_header_print(ndo, p, length);
-	length -= SLL2_LEN;
-	caplen -= SLL2_LEN;
+	length -= SLL2_HDR_LEN;
+	caplen -= SLL2_HDR_LEN;
 
 #ifndef VSOCKDUMP_STOCK_SLL
-	if (GET_BE_U_2(p + SLL2_HATYPE) == ARPHRD_VSOCKMON_VAL) {
-		ndo->ndo_ll_hdr_len += SLL2_LEN;
-		vsock_print(ndo, p + SLL2_LEN, length);
+	if (GET_BE_U_2(p + SLL2_OFF_HATYPE) == ARPHRD_VSOCKMON) {
+		ndo->ndo_ll_hdr_len += SLL2_HDR_LEN;
+		vsock_print(ndo, p + SLL2_HDR_LEN, length);
 		return;
 	}
 #endif
-	cooked_payload_print(ndo, p, p + SLL2_LEN,
-	    GET_BE_U_2(p + SLL2_PROTOCOL), length, caplen, 1);
-	ndo->ndo_ll_hdr_len += SLL2_LEN;
+	cooked_payload_print(ndo, p, p + SLL2_HDR_LEN,
+	    GET_BE_U_2(p + SLL2_OFF_PROTOCOL), length, caplen, 1);
+	ndo->ndo_ll_hdr_len += SLL2_HDR_LEN;
 }
 
 if_printer

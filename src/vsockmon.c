@@ -68,13 +68,11 @@
 #include <linux/if_link.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
+#include <linux/vm_sockets.h>
 
 #include "vsockmon.h"
+#include "wire.h"
 
-#define ARPHRD_VSOCKMON_TYPE	826
-/* IOCTL_VM_SOCKETS_GET_LOCAL_CID, <linux/vm_sockets.h> */
-#define GET_LOCAL_CID		_IO(7, 0xb9)
-#define VMADDR_CID_ANY_32	0xffffffffU
 #define MAX_CREATE_TRIES	64
 
 /* --- sysfs ------------------------------------------------------------ */
@@ -118,7 +116,7 @@ vsockmon_is_device(const char *name)
 	long type;
 
 	return sysfs_number(name, "type", &type) == 0 &&
-	    type == ARPHRD_VSOCKMON_TYPE;
+	    type == ARPHRD_VSOCKMON;
 }
 
 int
@@ -605,15 +603,15 @@ vsockmon_local_cids(uint64_t *cids, int max)
 	unsigned int cid;
 	int fd, n = 0;
 
-	n = add_cid(cids, n, max, 1);
+	n = add_cid(cids, n, max, VMADDR_CID_LOCAL);
 	fd = open("/dev/vsock", O_RDONLY | O_CLOEXEC);
 	if (fd != -1) {
-		if (ioctl(fd, GET_LOCAL_CID, &cid) == 0 &&
-		    cid != VMADDR_CID_ANY_32)
+		if (ioctl(fd, IOCTL_VM_SOCKETS_GET_LOCAL_CID, &cid) == 0 &&
+		    cid != VMADDR_CID_ANY)
 			n = add_cid(cids, n, max, cid);
 		(void)close(fd);
 	}
 	if (stat("/dev/vhost-vsock", &st) == 0)
-		n = add_cid(cids, n, max, 2);
+		n = add_cid(cids, n, max, VMADDR_CID_HOST);
 	return n;
 }
