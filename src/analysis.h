@@ -26,58 +26,87 @@
  * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
  */
 
+#ifndef VSOCKDUMP_ANALYSIS_H
+#define VSOCKDUMP_ANALYSIS_H
+
 /*
  * vsockdump's connection analysis: the options (-z, --notes,
  * --stall-threshold, --conv-limit), the per-packet notes, the live
  * stall alerts and the summaries at the end (conversation table, JSON
  * lines, stream following, expert summary), on top of the tracker of
- * src/conv.c.  Everything goes to the standard output.
+ * conv.c.  Everything goes to the standard output.
  */
 
-#ifndef vsockdump_analysis_h
-#define vsockdump_analysis_h
+#include <stdint.h>
 
 #include "netdissect.h"
 
+enum analysis_z_kind { Z_CONV, Z_CONV_JSON, Z_FOLLOW, Z_EXPERT };
+
+/* A -z option: what to print at the end. */
+struct analysis_z {
+	enum analysis_z_kind kind;
+	char		*follow;	/* Z_FOLLOW: "MODE,..." */
+};
+
+/* The analysis options of the command line. */
+struct analysis_options {
+	struct analysis_z *z;
+	int		nz;
+	int		notes;		/* --notes */
+	int64_t		stall_ns;	/* --stall-threshold */
+	uint32_t	conv_limit;	/* --conv-limit */
+};
+
+extern void analysis_options_init(struct analysis_options *);
+extern void analysis_options_free(struct analysis_options *);
+
 /*
- * Options.  Each returns 0 if the argument is good, -1 if not (the
- * caller says so and exits); analysis_opt_z() returns 1 for "-z help",
- * which it has printed.
+ * Each returns 0 if the argument is good, -1 if not (the caller says so
+ * and exits); analysis_opt_z() returns 1 for "help".
  */
-extern int analysis_opt_z(const char *arg);
-extern void analysis_opt_notes(void);
-extern int analysis_opt_stall_threshold(const char *arg);
-extern int analysis_opt_conv_limit(const char *arg);
+#define ANALYSIS_Z_HELP		1
+extern int analysis_opt_z(struct analysis_options *, const char *arg);
+extern int analysis_opt_stall_threshold(struct analysis_options *,
+    const char *arg);
+extern int analysis_opt_conv_limit(struct analysis_options *,
+    const char *arg);
+extern void analysis_z_help(void);
 
 /* Whether an analysis option was given. */
-extern int analysis_wanted(void);
+extern int analysis_wanted(const struct analysis_options *);
+/* Whether -q means "no packet lines" (it does with -z, as in tshark). */
+extern int analysis_quiet(const struct analysis_options *, int qflag);
 
-/* Whether -q means "no per-packet lines" (it does with -z, as in tshark). */
-extern int analysis_quiet(int qflag);
+struct analysis;
 
 /*
- * Starts the analysis (if wanted) of a capture of link type dlt, after
- * the options: nano for nanosecond time stamps; live with the buffer
- * timeout the capture was opened with (0 for a file).  With --notes the
- * printer of ndo gets the notes appended.  Returns -1 if out of memory
- * or if the link type carries no vsock packets.
+ * The analysis of a capture of link type dlt, printing with ndo (its
+ * time stamp format): nano for nanosecond time stamps; live with the
+ * buffer timeout the capture was opened with (0 for a file).  Returns
+ * NULL if no analysis is wanted, or (with *unsupported set) if the link
+ * type carries no vsock packets.
  */
-extern int analysis_begin(netdissect_options *ndo, int dlt, int nano,
-    int live, int timeout_ms, int immediate);
+extern struct analysis *analysis_begin(const struct analysis_options *,
+    netdissect_options *ndo, int dlt, int nano, int live, int timeout_ms,
+    int immediate, int *unsupported);
 
 /* Each packet, after the filter, before it is printed. */
-extern void analysis_packet(const struct pcap_pkthdr *h, const u_char *sp,
-    u_int number);
+extern void analysis_packet(struct analysis *, const struct pcap_pkthdr *,
+    const u_char *, u_int number);
+
+/* With --notes: the notes of that packet, at the end of its line. */
+extern void analysis_print_notes(struct analysis *, netdissect_options *);
 
 /*
  * Live captures: how often (milliseconds) analysis_tick() should run
  * while no packet comes, 0 if never; analysis_tick() reports the stalls
  * that have lasted past the threshold by now.
  */
-extern int analysis_tick_interval(void);
-extern void analysis_tick(void);
+extern int analysis_tick_interval(const struct analysis *);
+extern void analysis_tick(struct analysis *);
 
-/* The end of the capture: notes left, then the summaries asked for. */
-extern void analysis_end(void);
+/* The end of the capture: notes left, then the summaries; frees it. */
+extern void analysis_end(struct analysis *);
 
-#endif /* vsockdump_analysis_h */
+#endif /* VSOCKDUMP_ANALYSIS_H */

@@ -850,7 +850,8 @@ after_end(struct vsock_conv_tracker *t, struct conv *c, int d,
 		if (!ds->rst) {
 			ds->rst = 1;
 			ds->rst_pkt = pkt;
-			c->s.rst_by = 2;	/* the other side's came first */
+			/* the other side's came first */
+			c->s.rst_by = 2;
 		}
 		return;
 	}
@@ -906,7 +907,8 @@ live_packet(struct vsock_conv_tracker *t, struct conv *c, int d,
 		}
 		break;
 	case VSOCK_OP_SHUTDOWN:
-		c->s.shut[d] |= (uint8_t)(k->flags & 0x3);
+		c->s.shut[d] |= (uint8_t)(k->flags &
+		    (VSOCK_SHUTDOWN_RCV | VSOCK_SHUTDOWN_SEND));
 		if (c->s.state == VSOCK_CONV_OPEN ||
 		    c->s.state == VSOCK_CONV_REQUESTED)
 			c->s.state = VSOCK_CONV_SHUTDOWN;

@@ -212,7 +212,8 @@ extern const struct vsock_conv_summary *vsock_conv_summaries(
 /* Figures of the whole capture. */
 struct vsock_conv_totals {
 	uint64_t	packets;	/* fed */
-	uint64_t	untracked;	/* not vsock over virtio, or cut short */
+	/* not vsock over virtio, or cut short */
+	uint64_t	untracked;
 	uint64_t	conversations;	/* started */
 	uint64_t	evicted;	/* dropped while live: table full */
 	uint64_t	unlisted;	/* ended beyond max_summaries */

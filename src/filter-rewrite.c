@@ -74,7 +74,7 @@
 #define FMT_ATTR(f, a)
 #endif
 
-/* --- tokens -------------------------------------------------------------- */
+/* --- tokens ------------------------------------------------------- */
 
 enum kind {
 	T_END, T_LPAREN, T_RPAREN, T_NOT, T_AND, T_OR,
@@ -198,7 +198,7 @@ struct token {
 	int		numerr;	/* T_NUM: NUM_* */
 };
 
-/* --- the scanner --------------------------------------------------------- */
+/* --- the scanner -------------------------------------------------- */
 
 static int
 is_id_char(int c)
@@ -258,7 +258,10 @@ hex_groups(const char *s, size_t len, int n, char sep, int minw, int maxw)
 	return i == len;
 }
 
-/* libpcap's {MAC} without colons: B-B-B-B-B-B, B.B.B.B.B.B, B2.B2.B2, B2B2B2. */
+/*
+ * libpcap's {MAC} without colons: B-B-B-B-B-B, B.B.B.B.B.B, B2.B2.B2,
+ * B2B2B2.
+ */
 static int
 is_mac(const char *s, size_t len)
 {
@@ -483,7 +486,7 @@ next_token(const char **pp)
 	return t;
 }
 
-/* --- the parser -------------------------------------------------------------- */
+/* --- the parser --------------------------------------------------- */
 
 /* Direction qualifiers. */
 enum dir { D_DEFAULT, D_SRC, D_DST, D_OR, D_AND, D_ADDRN };
@@ -761,7 +764,7 @@ parse_opaque(struct parser *ps)
 	ps->cur.undef = 1;
 }
 
-/* --- vsock primitives ------------------------------------------------------- */
+/* --- vsock primitives --------------------------------------------- */
 
 /* The value of "vsock src port 22" as written: a number or a name. */
 struct value {
@@ -1206,8 +1209,8 @@ vsock_name(struct parser *ps, const struct qual *q, const struct vlink *l,
 	case A_PORTRANGE:
 		r = parse_range(v->s, v->len, &n, &m);
 		if (r < 0)
-			fail(ps, "invalid vsock port range '%.*s' (N-M, numbers "
-			    "only)", (int)v->len, v->s);
+			fail(ps, "invalid vsock port range '%.*s' (N-M, "
+			    "numbers only)", (int)v->len, v->s);
 		else if (r > 0)
 			fail(ps, "vsock port range '%.*s' out of range "
 			    "(0-4294967295)", (int)v->len, v->s);
@@ -1252,7 +1255,7 @@ is_vsock_qual(const struct parser *ps, const struct qual *q)
 	    (q->addr == A_PORT || q->addr == A_PORTRANGE);
 }
 
-/* --- values and terms -------------------------------------------------------- */
+/* --- values and terms --------------------------------------------- */
 
 /*
  * A single value (a name, an address, a number) with the current
@@ -1579,7 +1582,7 @@ parse_expr(struct parser *ps)
 	}
 }
 
-/* --- the interface ---------------------------------------------------------------- */
+/* --- the interface ------------------------------------------------ */
 
 static int
 tokenize(const char *expr, struct parser *ps)

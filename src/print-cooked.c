@@ -48,7 +48,7 @@
 #define ND_LONGJMP_FROM_TCHECK
 #include "netdissect.h"
 #include "extract.h"
-#include "vsockdump.h"
+#include "print-cooked.h"
 #include "wire.h"
 
 #define MAX_8023_LENGTH		1500	/* larger values are Ethertypes */

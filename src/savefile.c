@@ -48,14 +48,26 @@
 #endif
 
 #include <errno.h>
+#include <stdarg.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "vsockdump.h"
 #include "savefile.h"
 #include "savefile-trim.h"
+
+/* Sets sf->msg; returns -1. */
+static int
+fail(struct savefile *sf, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(sf->msg, sizeof(sf->msg), fmt, ap);
+	va_end(ap);
+	return -1;
+}
 
 /* Digits of the largest -C file number, N - 1 for -W N. */
 static int
@@ -71,48 +83,57 @@ number_width(int max_files)
 }
 
 /*
- * The name of a file: the pattern (expanded by strftime(3) with the time
- * the -G period began), then, with -C, the file number.
+ * The name of a file into *namep: the pattern (expanded by strftime(3)
+ * with the time the -G period began), then, with -C, the file number.
+ * Returns 0, or -1 with msg set.
  */
-static char *
-file_name(const struct savefile *sf, int number, int numbered)
+static int
+file_name(struct savefile *sf, int number, int numbered, char **namep)
 {
 	char base[PATH_MAX + 1], name[PATH_MAX + 1];
 	struct tm *tm;
-	char *copy;
 
-	if (sf->seconds != 0) {
+	if (sf->set->seconds != 0) {
 		tm = localtime(&sf->period_start);
 		if (tm == NULL)
-			error("localtime failed: %s", strerror(errno));
+			return fail(sf, "localtime failed: %s",
+			    strerror(errno));
 		if (strftime(base, sizeof(base), sf->pattern, tm) == 0)
-			error("-w pattern \"%s\" expands to nothing or to more "
-			    "than %d characters", sf->pattern, PATH_MAX);
+			return fail(sf, "-w pattern \"%s\" expands to nothing "
+			    "or to more than %d characters", sf->pattern,
+			    PATH_MAX);
 	} else if (snprintf(base, sizeof(base), "%s", sf->pattern) >=
 	    (int)sizeof(base))
-		error("file name %s is too long (> %d)", sf->pattern, PATH_MAX);
+		return fail(sf, "file name %s is too long (> %d)",
+		    sf->pattern, PATH_MAX);
 	if (!numbered || (number == 0 && sf->digits == 0))
 		(void)snprintf(name, sizeof(name), "%s", base);
 	else if (snprintf(name, sizeof(name), "%s%0*d", base, sf->digits,
 	    number) > PATH_MAX)
-		error("too many output files or filename is too long (> %d)",
-		    PATH_MAX);
-	copy = strdup(name);
-	if (copy == NULL)
-		error("out of memory");
-	return copy;
+		return fail(sf, "too many output files or filename is too "
+		    "long (> %d)", PATH_MAX);
+	*namep = strdup(name);
+	if (*namep == NULL)
+		return fail(sf, "out of memory");
+	return 0;
 }
 
-static void
-open_file(struct savefile *sf, char *name)
+/* Begin file number "number"; returns 0, or -1 with msg set. */
+static int
+open_file(struct savefile *sf, int number, int numbered)
 {
+	char *name;
+
+	if (file_name(sf, number, numbered, &name) < 0)
+		return -1;
 	free(sf->name);
 	sf->name = name;
 	sf->pdd = pcap_dump_open(sf->pd, name);
 	if (sf->pdd == NULL)
-		error("%s", pcap_geterr(sf->pd));
-	if (sf->flush)
+		return fail(sf, "%s", pcap_geterr(sf->pd));
+	if (sf->set->flush)
 		(void)pcap_dump_flush(sf->pdd);
+	return 0;
 }
 
 /*
@@ -130,20 +151,19 @@ close_file(struct savefile *sf)
 	sf->pdd = NULL;
 }
 
-void
-savefile_open(struct savefile *sf, pcap_t *pd, const char *pattern)
+int
+savefile_open(struct savefile *sf, const struct savefile_settings *set,
+    pcap_t *pd, const char *pattern)
 {
+	memset(sf, 0, sizeof(*sf));
+	sf->set = set;
 	sf->pd = pd;
 	sf->pattern = pattern;
-	sf->pdd = NULL;
-	sf->name = NULL;
-	sf->digits = sf->max_files > 0 ? number_width(sf->max_files) : 0;
-	sf->size_index = 0;
-	sf->periods = 0;
-	sf->err = 0;
+	sf->digits = set->max_files > 0 ? number_width(set->max_files) : 0;
 	if (time(&sf->period_start) == (time_t)-1)
-		error("can't get current time: %s", strerror(errno));
-	open_file(sf, file_name(sf, 0, sf->max_size != 0));
+		return fail(sf, "can't get current time: %s",
+		    strerror(errno));
+	return open_file(sf, 0, set->max_size != 0);
 }
 
 /* -G: begin the next file if the period is over. */
@@ -152,21 +172,23 @@ rotate_by_time(struct savefile *sf)
 {
 	time_t now;
 
-	if (time(&now) == (time_t)-1)
-		error("can't get current time: %s", strerror(errno));
-	if (now - sf->period_start < sf->seconds)
+	if (time(&now) == (time_t)-1) {
+		(void)fail(sf, "can't get current time: %s", strerror(errno));
+		return SAVEFILE_ERROR;
+	}
+	if (now - sf->period_start < sf->set->seconds)
 		return SAVEFILE_OK;
 	close_file(sf);
 	if (sf->err != 0)
 		return SAVEFILE_FAILED;
 	sf->periods++;
-	if (sf->max_size == 0 && sf->max_files > 0 &&
-	    sf->periods >= sf->max_files)
+	if (sf->set->max_size == 0 && sf->set->max_files > 0 &&
+	    sf->periods >= sf->set->max_files)
 		return SAVEFILE_LIMIT;
 	sf->period_start = now;
 	sf->size_index = 0;
-	open_file(sf, file_name(sf, 0, sf->max_size != 0));
-	return SAVEFILE_OK;
+	return open_file(sf, 0, sf->set->max_size != 0) < 0 ?
+	    SAVEFILE_ERROR : SAVEFILE_OK;
 }
 
 /* -C: begin the next file if this one is over the size. */
@@ -176,19 +198,21 @@ rotate_by_size(struct savefile *sf)
 	int64_t size;
 
 	size = pcap_dump_ftell64(sf->pdd);
-	if (size == -1)
-		error("ftell fails on output file %s: %s", sf->name,
+	if (size == -1) {
+		(void)fail(sf, "ftell fails on output file %s: %s", sf->name,
 		    strerror(errno));
-	if (size <= sf->max_size)
+		return SAVEFILE_ERROR;
+	}
+	if (size <= sf->set->max_size)
 		return SAVEFILE_OK;
 	close_file(sf);
 	if (sf->err != 0)
 		return SAVEFILE_FAILED;
 	sf->size_index++;
-	if (sf->max_files > 0 && sf->size_index >= sf->max_files)
+	if (sf->set->max_files > 0 && sf->size_index >= sf->set->max_files)
 		sf->size_index = 0;
-	open_file(sf, file_name(sf, sf->size_index, 1));
-	return SAVEFILE_OK;
+	return open_file(sf, sf->size_index, 1) < 0 ? SAVEFILE_ERROR :
+	    SAVEFILE_OK;
 }
 
 int
@@ -199,15 +223,15 @@ savefile_write(struct savefile *sf, const struct pcap_pkthdr *h,
 
 	if (sf->err != 0)
 		return SAVEFILE_FAILED;
-	if (sf->seconds != 0 &&
+	if (sf->set->seconds != 0 &&
 	    (status = rotate_by_time(sf)) != SAVEFILE_OK)
 		return status;
-	if (sf->max_size != 0 &&
+	if (sf->set->max_size != 0 &&
 	    (status = rotate_by_size(sf)) != SAVEFILE_OK)
 		return status;
 	errno = 0;
 	pcap_dump((u_char *)sf->pdd, h, sp);
-	if (sf->flush)
+	if (sf->set->flush)
 		(void)pcap_dump_flush(sf->pdd);
 	if (ferror(pcap_dump_file(sf->pdd))) {
 		/* Nothing more can reach the file. */
@@ -217,11 +241,6 @@ savefile_write(struct savefile *sf, const struct pcap_pkthdr *h,
 	return SAVEFILE_OK;
 }
 
-/*
- * Close the output at the end of the capture.  If a write failed, the
- * file may end in a cut record: savefile_write_failed() cuts it back to
- * its last whole record and says what failed.  Returns 0 or -1.
- */
 int
 savefile_close(struct savefile *sf, const char *program)
 {

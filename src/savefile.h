@@ -40,15 +40,20 @@
  * rules.  A write that fails stops the capture and leaves the file
  * being written cut back to its last whole packet.
  */
-struct savefile {
-	/* Settings. */
-	const char	*pattern;	/* -w name (a strftime pattern with -G) */
+
+/* The options. */
+struct savefile_settings {
 	int64_t		max_size;	/* -C, in bytes; 0 for no limit */
 	int		seconds;	/* -G; 0 for no time rotation */
 	int		max_files;	/* -W; 0 for no limit */
 	int		flush;		/* -U */
+};
 
-	/* State. */
+#define SAVEFILE_MSG_MAX	512
+
+struct savefile {
+	const struct savefile_settings *set;
+	const char	*pattern;	/* -w name (strftime pattern with -G) */
 	pcap_t		*pd;
 	pcap_dumper_t	*pdd;
 	char		*name;		/* the file being written */
@@ -57,16 +62,25 @@ struct savefile {
 	int		periods;	/* -G periods begun after the first */
 	time_t		period_start;	/* when the current -G period began */
 	int		err;		/* errno of the failed write, or 0 */
+	char		msg[SAVEFILE_MSG_MAX];	/* of SAVEFILE_ERROR */
 };
 
 /* The results of savefile_write(). */
 #define SAVEFILE_OK		0
 #define SAVEFILE_FAILED		1	/* a write failed: stop */
 #define SAVEFILE_LIMIT		2	/* -G with -W: the last file is done */
+#define SAVEFILE_ERROR		3	/* no file could be made: see msg */
 
-extern void savefile_open(struct savefile *, pcap_t *, const char *);
+/* Returns 0, or -1 with msg set. */
+extern int savefile_open(struct savefile *, const struct savefile_settings *,
+    pcap_t *, const char *pattern);
 extern int savefile_write(struct savefile *, const struct pcap_pkthdr *,
     const u_char *);
-extern int savefile_close(struct savefile *, const char *);
+/*
+ * The end of the output.  If a write failed, the file is cut back to
+ * its last whole record and the failure reported (as program).
+ * Returns 0 or -1.
+ */
+extern int savefile_close(struct savefile *, const char *program);
 
 #endif /* VSOCKDUMP_SAVEFILE_H */

@@ -75,7 +75,7 @@
 
 #define MAX_CREATE_TRIES	64
 
-/* --- sysfs ------------------------------------------------------------ */
+/* --- sysfs -------------------------------------------------------- */
 
 static int
 valid_ifname(const char *name)
@@ -243,7 +243,7 @@ add_name(const char *name, void *arg)
 	return 0;
 }
 
-/* --- rtnetlink ---------------------------------------------------------- */
+/* --- rtnetlink ---------------------------------------------------- */
 
 struct nlreq {
 	struct nlmsghdr		nh;
@@ -373,7 +373,7 @@ nl_delete(int ifindex, const char *name)
 	return nl_talk(&req);
 }
 
-/* --- the keeper ------------------------------------------------------------ */
+/* --- the keeper --------------------------------------------------- */
 
 static void
 keeper_main(int fd, int ifindex, const char *name)
@@ -448,7 +448,7 @@ vsockmon_release(struct vsockmon_dev *dev)
 		(void)nl_delete((int)idx, dev->name);
 }
 
-/* --- opening ------------------------------------------------------------------ */
+/* --- opening ------------------------------------------------------ */
 
 static int
 create_device(struct vsockmon_dev *dev, char *ebuf, size_t len)
@@ -581,7 +581,7 @@ vsockmon_pseudo_listed(const pcap_if_t *devs)
 	return kernel_can_create();
 }
 
-/* --- local CIDs ------------------------------------------------------------------ */
+/* --- local CIDs --------------------------------------------------- */
 
 static int
 add_cid(uint64_t *cids, int n, int max, uint64_t cid)

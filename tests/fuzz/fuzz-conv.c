@@ -76,8 +76,9 @@
 
 #include "netdissect.h"
 #include "conv.h"
-#include "vsockdump.h"
+#include "print-cooked.h"
 #include "analysis.h"
+#include "capture.h"
 
 #include "fuzz-common.h"
 
@@ -317,55 +318,68 @@ run_tracker(const uint8_t *cfg, const uint8_t *data, size_t size,
 	vsock_conv_free(t);
 }
 
+/* The options of the analysis run: --notes and every -z summary. */
+static void
+analysis_options(struct analysis_options *ao, const uint8_t *cfg)
+{
+	char arg[32];
+
+	analysis_options_init(ao);
+	ao->notes = 1;
+	(void)snprintf(arg, sizeof(arg), "0.%03u", 1 + cfg[1] % 999);
+	(void)analysis_opt_stall_threshold(ao, arg);
+	(void)snprintf(arg, sizeof(arg), "%u", 1 + ((cfg[0] >> 2) & 7));
+	if ((cfg[0] >> 2) & 7)
+		(void)analysis_opt_conv_limit(ao, arg);
+	(void)analysis_opt_z(ao, "conv,vsock");
+	(void)analysis_opt_z(ao, "conv,vsock,json");
+	(void)analysis_opt_z(ao, "expert");
+	(void)analysis_opt_z(ao, "follow,vsock,hex,0");
+	(void)analysis_opt_z(ao, "follow,vsock,ascii,3.1000,2.5000");
+	(void)analysis_opt_z(ao, "follow,vsock,raw,1");
+}
+
 /* The same packets through vsockdump's analysis and printer. */
 static void
 run_analysis(const uint8_t *cfg, const uint8_t *data, size_t size,
     struct pair *pairs, int dlt)
 {
-	netdissect_options nd, *ndo = &nd;
+	struct analysis_options ao;
+	struct capture cap;
+	netdissect_options *ndo = &cap.ndo;
 	struct pcap_pkthdr h;
-	char arg[32];
 	uint8_t *frame;
-	uint32_t cap, wire, num = 0;
+	uint32_t caplen, wire, num = 0;
 	int64_t step, usec = 0;
 	size_t off = 0;
+	int unsupported;
 
-	memset(ndo, 0, sizeof(*ndo));
-	ndo_set_function_pointers(ndo);
+	capture_init(&cap);
 	ndo->ndo_printf = fuzz_discard_printf;
 	ndo->ndo_error = fuzz_abort_error;
 	ndo->ndo_warning = fuzz_quiet_warning;
 	ndo->ndo_nflag = 1;
 	ndo->ndo_vflag = cfg[1] & 3;
-	ndo->ndo_tstamp_precision = PCAP_TSTAMP_PRECISION_MICRO;
-	ndo->ndo_if_printer = vsockdump_printer_for(dlt);
-	analysis_opt_notes();
-	(void)snprintf(arg, sizeof(arg), "0.%03u", 1 + cfg[1] % 999);
-	(void)analysis_opt_stall_threshold(arg);
-	(void)snprintf(arg, sizeof(arg), "%u", 1 + ((cfg[0] >> 2) & 7));
-	if ((cfg[0] >> 2) & 7)
-		(void)analysis_opt_conv_limit(arg);
-	(void)analysis_opt_z("conv,vsock");
-	(void)analysis_opt_z("conv,vsock,json");
-	(void)analysis_opt_z("expert");
-	(void)analysis_opt_z("follow,vsock,hex,0");
-	(void)analysis_opt_z("follow,vsock,ascii,3.1000,2.5000");
-	(void)analysis_opt_z("follow,vsock,raw,1");
-	if (analysis_begin(ndo, dlt, 0, 0, 0, 0) < 0)
+	analysis_options(&ao, cfg);
+	if (capture_set_printer(&cap, dlt, 1) < 0)
 		abort();
-	while ((frame = next_record(data, size, &off, pairs, dlt, 0, &cap,
+	cap.an = analysis_begin(&ao, ndo, dlt, 0, 0, 0, 0, &unsupported);
+	if (cap.an == NULL)
+		abort();
+	while ((frame = next_record(data, size, &off, pairs, dlt, 0, &caplen,
 	    &wire, &step)) != NULL) {
 		usec += step / 1000;
 		h.ts.tv_sec = 1767225600 + usec / 1000000;
 		h.ts.tv_usec = usec % 1000000;
-		h.caplen = cap;
+		h.caplen = caplen;
 		h.len = wire;
 		num++;
-		analysis_packet(&h, frame, num);
+		analysis_packet(cap.an, &h, frame, num);
 		pretty_print_packet(ndo, &h, frame, num);
 		free(frame);
 	}
-	analysis_end();
+	analysis_end(cap.an);
+	analysis_options_free(&ao);
 }
 
 int

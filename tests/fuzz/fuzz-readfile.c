@@ -28,26 +28,24 @@
 
 /*
  * libFuzzer entry point for vsockdump's capture-file path: the input is
- * a whole pcap or pcapng file.  It is read as "vsockdump -r FILE" reads
- * one (vsockdump.c's main() and handle_packet(), which are static and
- * so are replicated here, minimally):
+ * a whole pcap or pcapng file.  It is read as "vsockdump -r FILE -w
+ * /dev/null --print" reads one, through the capture loop of vsockdump's
+ * internal library (capture.c: each packet written with savefile.c,
+ * analysed, printed):
  *
  *	pcap_fopen_offline_with_tstamp_precision() (on fmemopen() of the
  *	input rather than a named file: libpcap reads both through a
- *	FILE), pcap_datalink(), the printer vsockdump_printer_for()
- *	picks (files of any other link type are refused, as vsockdump
- *	refuses them), pcap_compile() and pcap_setfilter() of the empty
- *	expression, then pcap_loop() with a callback that writes each
- *	packet to a dump file (the -w path, to /dev/null) and prints it
- *	with pretty_print_packet().
+ *	FILE), the printer capture_set_printer() picks (files of any
+ *	other link type are refused, as vsockdump refuses them),
+ *	pcap_compile() and pcap_setfilter() of the empty expression,
+ *	savefile_open() on /dev/null, then capture_loop().
  *
  * Each file is read twice: once at -n -e -vv -X with microsecond time
  * stamps and -tttt, once at -A with nanosecond time stamps and -ttt and
- * the connection analysis (--notes -z conv,vsock,json -z expert: in
- * handle_packet(), analysis_packet() before the printer), so that one
- * input covers the decoder, both dumps, the time-stamp code and the
- * analysis.  Output goes through ndo_printf into a buffer that is thrown
- * away; the analysis's summaries to /dev/null.
+ * the connection analysis (--notes -z conv,vsock,json -z expert), so
+ * that one input covers the decoder, both dumps, the time-stamp code
+ * and the analysis.  Output goes through ndo_printf into a buffer that
+ * is thrown away; the analysis's summaries to /dev/null.
  */
 
 #include "netdissect-stdinc.h"
@@ -59,8 +57,9 @@
 #include <pcap/pcap.h>
 
 #include "netdissect.h"
-#include "vsockdump.h"
 #include "analysis.h"
+#include "capture.h"
+#include "savefile.h"
 
 #include "fuzz-common.h"
 
@@ -73,34 +72,37 @@ static const struct pass passes[] = {
 	{ 0, 0, 0, 1, 3, PCAP_TSTAMP_PRECISION_NANO, 1 },
 };
 
-struct run {
-	netdissect_options *ndo;
-	pcap_dumper_t *pdd;
-	u_int count;
-};
-
-/* vsockdump.c's handle_packet(), with -w and --print. */
 static void
-handle_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *sp)
+set_up(struct capture *cap, const struct pass *p)
 {
-	struct run *r = (struct run *)user;
+	netdissect_options *ndo = &cap->ndo;
 
-	r->count++;
-	if (r->pdd != NULL)
-		pcap_dump((u_char *)r->pdd, h, sp);
-	analysis_packet(h, sp, r->count);
-	pretty_print_packet(r->ndo, h, sp, r->count);
+	capture_init(cap);
+	fuzz_quiet_output(ndo);
+	ndo->ndo_nflag = 1;
+	ndo->ndo_vflag = p->vflag;
+	ndo->ndo_eflag = p->eflag;
+	ndo->ndo_Xflag = p->Xflag;
+	ndo->ndo_Aflag = p->Aflag;
+	if (p->Xflag)
+		ndo->ndo_suppress_default_print++;
+	ndo->ndo_tflag = p->tflag;
+	ndo->ndo_tstamp_precision = p->precision;
+	ndo->ndo_packet_number = 1;
+	cap->printing = 1;
 }
 
 static void
 read_once(const uint8_t *data, size_t size, const struct pass *p)
 {
+	static const struct savefile_settings out_settings;
 	char ebuf[PCAP_ERRBUF_SIZE];
-	netdissect_options nd, *ndo = &nd;
+	struct analysis_options ao;
 	struct bpf_program fcode;
-	struct run r;
+	struct capture cap;
 	pcap_t *pd;
 	FILE *fp;
+	int unsupported;
 
 	/* fmemopen() may refuse 0 bytes: an empty file is /dev/null. */
 	if (size == 0)
@@ -119,49 +121,38 @@ read_once(const uint8_t *data, size_t size, const struct pass *p)
 		(void)fclose(fp);
 		return;
 	}
-
-	memset(&nd, 0, sizeof(nd));
-	ndo_set_function_pointers(ndo);
-	fuzz_quiet_output(ndo);
-	ndo->program_name = "vsockdump";
-	ndo->ndo_nflag = 1;
-	ndo->ndo_vflag = p->vflag;
-	ndo->ndo_eflag = p->eflag;
-	ndo->ndo_Xflag = p->Xflag;
-	ndo->ndo_Aflag = p->Aflag;
-	if (p->Xflag)
-		ndo->ndo_suppress_default_print++;
-	ndo->ndo_tflag = p->tflag;
-	ndo->ndo_tstamp_precision = p->precision;
-	ndo->ndo_packet_number = 1;
-
-	ndo->ndo_if_printer = vsockdump_printer_for(pcap_datalink(pd));
-	if (ndo->ndo_if_printer == NULL) {
+	set_up(&cap, p);
+	analysis_options_init(&ao);
+	if (p->analysis) {
+		ao.notes = 1;
+		(void)analysis_opt_z(&ao, "conv,vsock,json");
+		(void)analysis_opt_z(&ao, "expert");
+	}
+	if (capture_set_printer(&cap, pcap_datalink(pd), ao.notes) < 0) {
 		/* vsockdump refuses the file before reading a packet. */
 		pcap_close(pd);
+		analysis_options_free(&ao);
 		return;
 	}
-	if (p->analysis) {
-		analysis_opt_notes();
-		(void)analysis_opt_z("conv,vsock,json");
-		(void)analysis_opt_z("expert");
-		if (analysis_begin(ndo, pcap_datalink(pd),
-		    p->precision == PCAP_TSTAMP_PRECISION_NANO, 0, 0, 0) < 0)
-			abort();	/* the printer accepted the link type */
-	}
+	cap.an = analysis_begin(&ao, &cap.ndo, pcap_datalink(pd),
+	    p->precision == PCAP_TSTAMP_PRECISION_NANO, 0, 0, 0,
+	    &unsupported);
+	if (unsupported)
+		abort();	/* the printer accepted the link type */
 	if (pcap_compile(pd, &fcode, "", 1, 0) < 0 ||
 	    pcap_setfilter(pd, &fcode) < 0)
 		abort();
 	pcap_freecode(&fcode);
 
-	memset(&r, 0, sizeof(r));
-	r.ndo = ndo;
-	r.pdd = pcap_dump_open(pd, "/dev/null");
-	(void)pcap_loop(pd, -1, handle_packet, (u_char *)&r);
-	analysis_end();
-	if (r.pdd != NULL)
-		pcap_dump_close(r.pdd);
+	cap.pd = pd;
+	cap.writing = savefile_open(&cap.out, &out_settings, pd,
+	    "/dev/null") == 0;
+	(void)capture_loop(&cap, -1);
+	analysis_end(cap.an);
+	if (cap.writing)
+		(void)savefile_close(&cap.out, "vsockdump");
 	pcap_close(pd);
+	analysis_options_free(&ao);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);

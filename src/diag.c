@@ -26,32 +26,68 @@
  * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
  */
 
-#ifndef VSOCKDUMP_H
-#define VSOCKDUMP_H
-
 /*
- * vsockdump's own functions, shared by its source files (not part of
- * tcpdump's netdissect API, which netdissect-stubs/ provides).
+ * vsockdump's messages (diag.h).
  */
 
-#include "netdissect.h"
-
-#if defined(__GNUC__) || defined(__clang__)
-#define VD_NORETURN	__attribute__((noreturn))
-#define VD_PRINTF(f, a)	__attribute__((format(printf, f, a)))
-#else
-#define VD_NORETURN
-#define VD_PRINTF(f, a)
+#ifdef HAVE_CONFIG_H
+#include <config.h>
 #endif
 
-extern const char program_name[];
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
-/* "vsockdump: MESSAGE" on the standard error, then exit(1). */
-extern VD_NORETURN VD_PRINTF(1, 2) void error(const char *, ...);
-/* "vsockdump: WARNING: MESSAGE" on the standard error. */
-extern VD_PRINTF(1, 2) void warning(const char *, ...);
+#include "diag.h"
 
-/* The printer vsockdump uses for a link-layer type, NULL if it has none. */
-extern if_printer vsockdump_printer_for(int dlt);
+const char program_name[] = "vsockdump";
 
-#endif /* VSOCKDUMP_H */
+void
+error(const char *fmt, ...)
+{
+	va_list ap;
+	size_t n;
+
+	(void)fflush(stdout);
+	(void)fprintf(stderr, "%s: ", program_name);
+	va_start(ap, fmt);
+	(void)vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	n = strlen(fmt);
+	if (n == 0 || fmt[n - 1] != '\n')
+		(void)fputc('\n', stderr);
+	exit(1);
+}
+
+void
+warning(const char *fmt, ...)
+{
+	va_list ap;
+
+	(void)fprintf(stderr, "%s: WARNING: ", program_name);
+	va_start(ap, fmt);
+	(void)vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	(void)fputc('\n', stderr);
+}
+
+void *
+xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n);
+
+	if (q == NULL)
+		error("out of memory");
+	return q;
+}
+
+char *
+xstrdup(const char *s)
+{
+	char *copy = strdup(s);
+
+	if (copy == NULL)
+		error("out of memory");
+	return copy;
+}
