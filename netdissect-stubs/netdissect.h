@@ -38,6 +38,7 @@
 #include "netdissect-stdinc.h"
 
 #include <pcap/pcap.h>
+#include "status-exit-codes.h"
 
 /*
  * Packet fields are declared as byte arrays, so that a structure laid

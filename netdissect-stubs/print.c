@@ -213,7 +213,8 @@ nd_stdout_printf(netdissect_options *ndo, const char *fmt, ...)
 		va_end(ap);
 	}
 	if (ret < 0)
-		(*ndo->ndo_error)(ndo, 14, "Unable to write output: %s",
+		(*ndo->ndo_error)(ndo, S_ERR_ND_WRITE_FILE,
+		    "Unable to write output: %s",
 		    strerror(errno));
 	return ret;
 }
