@@ -1319,7 +1319,7 @@ apply_value(struct parser *ps, size_t from, size_t to)
 static void
 parse_id(struct parser *ps)
 {
-	size_t start, end;
+	size_t start;
 
 	if (ps->failed)
 		return;
@@ -1330,11 +1330,11 @@ parse_id(struct parser *ps)
 		parse_id(ps);
 		return;
 	case T_LPAREN:
-		end = pid_list_end(ps, ps->pos);
-		if (end == 0) {
-			syntax_error(ps);
-			return;
-		}
+		/*
+		 * Each value is taken as it comes, as libpcap's parser
+		 * reduces it: a bad value is reported before a syntax error
+		 * after it.
+		 */
 		ps->pos++;
 		emit(ps, "(");
 		for (;;) {
@@ -1343,6 +1343,10 @@ parse_id(struct parser *ps)
 				return;
 			if (at(ps, 0, T_RPAREN))
 				break;
+			if (!at(ps, 0, T_AND) && !at(ps, 0, T_OR)) {
+				syntax_error(ps);
+				return;
+			}
 			emit(ps, at(ps, 0, T_AND) ? " and " : " or ");
 			ps->pos++;
 		}
