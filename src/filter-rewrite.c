@@ -636,19 +636,25 @@ static size_t pid_list_end(const struct parser *, size_t);
 static size_t
 pid_item_end(const struct parser *ps, size_t i)
 {
+	enum valkind v;
+
 	while (i < ps->ntoks && ps->toks[i].kind == T_NOT)
 		i++;
 	if (i >= ps->ntoks)
 		return 0;
 	switch (ps->toks[i].kind) {
 	case T_VALUE:
-		i++;
-		/* HID/NUM, HID mask HID */
-		if (i + 1 < ps->ntoks && ps->toks[i].kind == T_ARITH &&
-		    ps->toks[i].s[0] == '/' && ps->toks[i + 1].kind == T_NUM)
+		/*
+		 * Only an address takes "/N" (IPv4 and IPv6) or "mask"
+		 * (IPv4): libpcap's grammar reduces a name, or an IPv6
+		 * address before "mask", on its own.
+		 */
+		v = ps->toks[i++].value;
+		if (i + 1 < ps->ntoks && (v == V_HID || v == V_HID6) &&
+		    ps->toks[i].kind == T_ARITH && ps->toks[i].s[0] == '/')
 			i += 2;
-		else if (i + 1 < ps->ntoks && ps->toks[i].kind == T_KW &&
-		    ps->toks[i].kw == K_MASK)
+		else if (i + 1 < ps->ntoks && v == V_HID &&
+		    ps->toks[i].kind == T_KW && ps->toks[i].kw == K_MASK)
 			i += 2;
 		return i;
 	case T_NUM:
@@ -1195,6 +1201,17 @@ address_error(struct parser *ps, const struct qual *q, size_t from,
 		    t->s, (unsigned)last->num, what);
 }
 
+/* Is an address's "/" followed by a number, its "mask" by an address? */
+static int
+address_tail_ok(const struct parser *ps, size_t from)
+{
+	const struct token *op = &ps->toks[from + 1], *t = op + 1;
+
+	if (op->kind == T_ARITH)
+		return t->kind == T_NUM;
+	return t->kind == T_VALUE && t->value == V_HID;
+}
+
 /* A name with checked vsock qualifiers. */
 static void
 vsock_name(struct parser *ps, const struct qual *q, const struct vlink *l,
@@ -1300,6 +1317,10 @@ apply_value(struct parser *ps, size_t from, size_t to)
 			vsock_number(ps, &ps->cur, &l, t->num);
 		else
 			vsock_bignum(ps, &ps->cur, &l, t);
+		return;
+	}
+	if (to - from > 1 && !address_tail_ok(ps, from)) {
+		syntax_error(ps);
 		return;
 	}
 	if (to - from > 1 || t->value != V_ID) {
