@@ -50,8 +50,10 @@
 #include "netdissect.h"
 #include "analysis.h"
 #include "conv.h"
+#include "decode.h"
 #include "diag.h"
 #include "follow.h"
+#include "rpc.h"
 #include "summaries.h"
 #include "text.h"
 #include "wire.h"
@@ -81,6 +83,9 @@ struct analysis {
 	const struct analysis_options *opt;
 	netdissect_options *ndo;	/* for the time stamp format */
 	struct vsock_conv_tracker *tracker;
+	int		all;		/* the tracker sees every packet */
+	struct decode	*dec;		/* NULL: --no-decode */
+	struct rpc	*rpc;
 	struct follow	**follows;	/* of opt->z, NULL where not Z_FOLLOW */
 	int		live, nano;
 	int64_t		slack_ns;
@@ -98,6 +103,7 @@ analysis_options_init(struct analysis_options *o)
 	memset(o, 0, sizeof(*o));
 	o->stall_ns = DEFAULT_STALL_NS;
 	o->conv_limit = DEFAULT_CONV_LIMIT;
+	decode_options_init(&o->decode);
 }
 
 void
@@ -108,6 +114,7 @@ analysis_options_free(struct analysis_options *o)
 	for (i = 0; i < o->nz; i++)
 		free(o->z[i].follow);
 	free(o->z);
+	decode_options_free(&o->decode);
 	analysis_options_init(o);
 }
 
@@ -120,7 +127,11 @@ analysis_z_help(void)
 	    "     follow,vsock,ascii|hex|raw,CID.PORT,CID.PORT\n"
 	    "     follow,vsock,ascii|hex|raw,INDEX\n"
 	    "                            one conversation's data, both ways\n"
-	    "     expert                 notes: counts and first packets\n");
+	    "     expert                 notes: counts and first packets\n"
+	    "     rpc,vsock              calls of the protocols decoded: "
+	    "counts,\n"
+	    "                            errors, unanswered, latency\n"
+	    "     rpc,vsock,json         the same, one JSON object a line\n");
 }
 
 int
@@ -139,6 +150,10 @@ analysis_opt_z(struct analysis_options *o, const char *arg)
 		kind = Z_CONV_JSON;
 	else if (strcmp(arg, "expert") == 0)
 		kind = Z_EXPERT;
+	else if (strcmp(arg, "rpc,vsock") == 0)
+		kind = Z_RPC;
+	else if (strcmp(arg, "rpc,vsock,json") == 0)
+		kind = Z_RPC_JSON;
 	else if (strncmp(arg, follow_prefix, sizeof(follow_prefix) - 1) == 0) {
 		kind = Z_FOLLOW;
 		follow = xstrdup(arg + sizeof(follow_prefix) - 1);
@@ -208,6 +223,30 @@ int
 analysis_quiet(const struct analysis_options *o, int qflag)
 {
 	return qflag && o->nz > 0;
+}
+
+int
+analysis_annotates(const struct analysis_options *o)
+{
+	return o->notes || !o->decode.off;
+}
+
+/*
+ * Whether the tracker must see every packet: for the notes and the
+ * summaries of conversations; the rpc table and the decoders need only
+ * the conversations a decoder follows.
+ */
+static int
+needs_every_packet(const struct analysis_options *o)
+{
+	int i;
+
+	if (o->notes)
+		return 1;
+	for (i = 0; i < o->nz; i++)
+		if (o->z[i].kind != Z_RPC && o->z[i].kind != Z_RPC_JSON)
+			return 1;
+	return 0;
 }
 
 /* ---- notes ------------------------------------------------------------ */
@@ -357,22 +396,54 @@ absences(struct analysis *an, const struct vsock_conv_event *ev, unsigned n)
 	}
 }
 
-void
-analysis_print_notes(struct analysis *an, netdissect_options *ndo)
+/* With --notes, the packet's notes. */
+static void
+print_notes(struct analysis *an, netdissect_options *ndo, const char *sep)
 {
 	char buf[256];
-	const char *sep;
 	unsigned i;
 
-	if (an == NULL || !an->opt->notes || an->cur.conv == NULL ||
-	    an->cur.nevents == 0)
+	if (!an->opt->notes || an->cur.conv == NULL || an->cur.nevents == 0)
 		return;
-	/* At -vv the payload's hex lines end the text: go below them. */
-	sep = ndo->ndo_vflag > 1 && an->cur.payload_len > 0 ? "\n\t" : " ";
 	for (i = 0; i < an->cur.nevents; i++) {
 		note_text(buf, sizeof(buf), &an->cur.events[i], an->nano);
 		ND_PRINT("%s%s", i == 0 ? sep : " ", buf);
 	}
+}
+
+void
+analysis_print_annotations(struct analysis *an, netdissect_options *ndo)
+{
+	const char *summary, *sep = " ";
+
+	if (an == NULL)
+		return;
+	summary = decode_text(an->dec);
+	if (ndo->ndo_vflag > 1 && an->cur.payload_len > 0) {
+		/* At -vv the payload's hex lines end the text: go below. */
+		sep = "\n\t";
+		if (*summary != '\0') {
+			/* ": LABEL: ..." */
+			ND_PRINT("\n\t%s", summary + 2);
+			sep = " ";
+		}
+	} else
+		ND_PRINT("%s", summary);
+	print_notes(an, ndo, sep);
+	ND_PRINT("%s", decode_details(an->dec));
+}
+
+/* An rpc alert, as a line of its own. */
+static void
+rpc_alert_print(const struct analysis *an, const struct rpc_alert *a)
+{
+	time_print(an, an->live ? wall_ns() : a->ns);
+	printf("[unanswered] conv %u %s %s > %s: %s request %s of packet %u "
+	    "unanswered for %s s\n", a->conv, vsock_type_name(a->type),
+	    text_endpoint(a->cid[0], a->port[0]),
+	    text_endpoint(a->cid[1], a->port[1]),
+	    rpc_protocol_name(a->protocol), a->method, a->pkt,
+	    text_secs(a->waited_ns, an->nano));
 }
 
 /* ---- the capture ------------------------------------------------------ */
@@ -398,12 +469,17 @@ analysis_begin(const struct analysis_options *o, netdissect_options *ndo,
 	int i;
 
 	*unsupported = 0;
-	if (!analysis_wanted(o))
+	if (!analysis_wanted(o) && o->decode.off)
 		return NULL;
 	if (dlt != DLT_VSOCK && dlt != DLT_LINUX_SLL && dlt != DLT_LINUX_SLL2) {
-		*unsupported = 1;
+		/* Only an analysis option makes that an error. */
+		*unsupported = analysis_wanted(o);
 		return NULL;
 	}
+	an = xrealloc(NULL, sizeof(*an));
+	memset(an, 0, sizeof(*an));
+	an->rpc = rpc_new(o->stall_ns);
+	an->dec = decode_new(&o->decode, dlt, an->rpc);
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.dlt = dlt;
 	cfg.stall_ns = o->stall_ns;
@@ -411,14 +487,15 @@ analysis_begin(const struct analysis_options *o, netdissect_options *ndo,
 	cfg.max_summaries = wants_summaries(o) ?
 	    o->conv_limit * SUMMARIES_PER_OPEN : 0;
 	cfg.linger_ns = LINGER_NS;
-	an = xrealloc(NULL, sizeof(*an));
-	memset(an, 0, sizeof(*an));
+	cfg.retired = decode_retired;
+	cfg.retired_arg = an->dec;
 	if ((an->tracker = vsock_conv_new(&cfg)) == NULL)
 		error("out of memory");
 	an->opt = o;
 	an->ndo = ndo;
 	an->nano = nano;
 	an->live = live;
+	an->all = needs_every_packet(o);
 	an->slack_ns = (immediate ? IMMEDIATE_SLACK_MS : timeout_ms) *
 	    NS_PER_MS;
 	an->follows = xrealloc(NULL, (size_t)(o->nz + 1) *
@@ -429,16 +506,20 @@ analysis_begin(const struct analysis_options *o, netdissect_options *ndo,
 	return an;
 }
 
-/* Reports the absences due by now. */
+/* Reports the absences and the requests unanswered by now. */
 static void
 run_ticks(struct analysis *an, int64_t now)
 {
 	struct vsock_conv_event ev[EVENTS_PER_CALL];
-	unsigned n;
+	struct rpc_alert al[EVENTS_PER_CALL];
+	unsigned n, i;
 
 	while ((n = vsock_conv_tick(an->tracker, now, ev,
 	    EVENTS_PER_CALL)) > 0)
 		absences(an, ev, n);
+	while ((n = rpc_tick(an->rpc, now, al, EVENTS_PER_CALL)) > 0)
+		for (i = 0; i < n && an->opt->notes; i++)
+			rpc_alert_print(an, &al[i]);
 }
 
 /*
@@ -472,6 +553,12 @@ analysis_packet(struct analysis *an, const struct pcap_pkthdr *h,
 
 	if (an == NULL)
 		return;
+	if (!an->all && !decode_wants(an->dec, sp, h->caplen)) {
+		/* Not the tracker's: nothing to annotate. */
+		memset(&an->cur, 0, sizeof(an->cur));
+		decode_packet(an->dec, &an->cur, number, 0, 0);
+		return;
+	}
 	ns = packet_ns(&h->ts, an->nano);
 	if (!an->seen_packet || ns < an->first_ns)
 		an->first_ns = ns;
@@ -486,6 +573,7 @@ analysis_packet(struct analysis *an, const struct pcap_pkthdr *h,
 	for (k = 0; k < an->opt->nz; k++)
 		if (an->follows[k] != NULL)
 			follow_packet(an->follows[k], &an->cur);
+	decode_packet(an->dec, &an->cur, number, ns, an->ndo->ndo_vflag);
 }
 
 int
@@ -544,6 +632,12 @@ print_summaries(const struct analysis *an)
 		case Z_EXPERT:
 			summary_expert(&sc, &an->expert, tot);
 			break;
+		case Z_RPC:
+			rpc_table(an->rpc, an->nano);
+			break;
+		case Z_RPC_JSON:
+			rpc_json(an->rpc);
+			break;
 		}
 	}
 }
@@ -563,10 +657,14 @@ analysis_end(struct analysis *an)
 	while ((k = vsock_conv_finish(an->tracker, now, ev,
 	    EVENTS_PER_CALL)) > 0)
 		absences(an, ev, k);
+	run_ticks(an, now);
 	print_summaries(an);
 	for (i = 0; i < an->opt->nz; i++)
 		follow_free(an->follows[i]);
 	free(an->follows);
+	/* The tracker hands its conversations' streams back to decode. */
 	vsock_conv_free(an->tracker);
+	decode_free(an->dec);
+	rpc_free(an->rpc);
 	free(an);
 }

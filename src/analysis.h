@@ -40,8 +40,11 @@
 #include <stdint.h>
 
 #include "netdissect.h"
+#include "decode.h"
 
-enum analysis_z_kind { Z_CONV, Z_CONV_JSON, Z_FOLLOW, Z_EXPERT };
+enum analysis_z_kind {
+	Z_CONV, Z_CONV_JSON, Z_FOLLOW, Z_EXPERT, Z_RPC, Z_RPC_JSON
+};
 
 /* A -z option: what to print at the end. */
 struct analysis_z {
@@ -56,6 +59,7 @@ struct analysis_options {
 	int		notes;		/* --notes */
 	int64_t		stall_ns;	/* --stall-threshold */
 	uint32_t	conv_limit;	/* --conv-limit */
+	struct decode_options decode;	/* --decode-as, --no-decode, ... */
 };
 
 extern void analysis_options_init(struct analysis_options *);
@@ -75,6 +79,11 @@ extern void analysis_z_help(void);
 
 /* Whether an analysis option was given. */
 extern int analysis_wanted(const struct analysis_options *);
+/*
+ * Whether each packet's line may end with more than the printer's text:
+ * a decoded protocol's summary, the notes.
+ */
+extern int analysis_annotates(const struct analysis_options *);
 /* Whether -q means "no packet lines" (it does with -z, as in tshark). */
 extern int analysis_quiet(const struct analysis_options *, int qflag);
 
@@ -84,8 +93,9 @@ struct analysis;
  * The analysis of a capture of link type dlt, printing with ndo (its
  * time stamp format): nano for nanosecond time stamps; live with the
  * buffer timeout the capture was opened with (0 for a file).  Returns
- * NULL if no analysis is wanted, or (with *unsupported set) if the link
- * type carries no vsock packets.
+ * NULL if no analysis is wanted nor decoding on, or (with *unsupported
+ * set, if an analysis option was given) if the link type carries no
+ * vsock packets.
  */
 extern struct analysis *analysis_begin(const struct analysis_options *,
     netdissect_options *ndo, int dlt, int nano, int live, int timeout_ms,
@@ -95,8 +105,12 @@ extern struct analysis *analysis_begin(const struct analysis_options *,
 extern void analysis_packet(struct analysis *, const struct pcap_pkthdr *,
     const u_char *, u_int number);
 
-/* With --notes: the notes of that packet, at the end of its line. */
-extern void analysis_print_notes(struct analysis *, netdissect_options *);
+/*
+ * The end of that packet's line: its protocol's summary, with --notes
+ * its notes, at -v the protocol's details.
+ */
+extern void analysis_print_annotations(struct analysis *,
+    netdissect_options *);
 
 /*
  * Live captures: how often (milliseconds) analysis_tick() should run

@@ -62,26 +62,28 @@ capture_init(struct capture *cap)
 }
 
 /*
- * The printer of the link type, then the packet's notes at the end of
- * its text: ndo is the first member of the capture it prints for.
+ * The printer of the link type, then the end of the packet's line (the
+ * analysis's annotations): ndo is the first member of the capture it
+ * prints for.
  */
 static void
-notes_printer(netdissect_options *ndo, const struct pcap_pkthdr *h,
+annotated_printer(netdissect_options *ndo, const struct pcap_pkthdr *h,
     const u_char *p)
 {
 	struct capture *cap = (struct capture *)ndo;
 
 	(*cap->link_printer)(ndo, h, p);
-	analysis_print_notes(cap->an, ndo);
+	analysis_print_annotations(cap->an, ndo);
 }
 
 int
-capture_set_printer(struct capture *cap, int dlt, int notes)
+capture_set_printer(struct capture *cap, int dlt, int annotate)
 {
 	cap->link_printer = vsockdump_printer_for(dlt);
 	if (cap->link_printer == NULL)
 		return -1;
-	cap->ndo.ndo_if_printer = notes ? notes_printer : cap->link_printer;
+	cap->ndo.ndo_if_printer = annotate ? annotated_printer :
+	    cap->link_printer;
 	return 0;
 }
 

@@ -41,7 +41,7 @@
 #include "savefile.h"
 
 struct capture {
-	netdissect_options ndo;		/* first: see notes_printer() */
+	netdissect_options ndo;		/* first: see annotated_printer() */
 	if_printer	link_printer;	/* the printer of the link type */
 	pcap_t		*pd;
 	struct analysis	*an;		/* NULL without analysis */
@@ -56,10 +56,11 @@ struct capture {
 extern void capture_init(struct capture *);
 
 /*
- * The printer for link type dlt (with --notes, followed by each
- * packet's notes); -1 if vsockdump has none for it.
+ * The printer for link type dlt (with annotate, each packet's line
+ * ends with the analysis's annotations); -1 if vsockdump has none for
+ * it.
  */
-extern int capture_set_printer(struct capture *, int dlt, int notes);
+extern int capture_set_printer(struct capture *, int dlt, int annotate);
 
 /* SIGINT, SIGTERM and SIGHUP stop the capture; SIGPIPE too, quietly. */
 extern void capture_catch_signals(struct capture *);

@@ -167,6 +167,7 @@ struct conv {
 	int64_t		 ended_ns;
 	struct timer	*nores_timer;
 	struct side	 side[2];
+	void		*user;		/* the caller's, see conv.h */
 };
 
 struct list {
@@ -578,6 +579,9 @@ retire(struct vsock_conv_tracker *t, struct conv *c)
 	hash_remove(t, c);
 	list_unlink(c->ended ? &t->ended : &t->live, c);
 	timers_cancel_all(t, c);
+	if (c->user != NULL && t->cfg.retired != NULL)
+		t->cfg.retired(t->cfg.retired_arg, c->user);
+	c->user = NULL;
 	t->tot.open--;
 	if (c->s.state == VSOCK_CONV_REQUESTED && c->unanswered)
 		c->s.state = VSOCK_CONV_NO_RESPONSE;
@@ -1009,6 +1013,7 @@ vsock_conv_packet(struct vsock_conv_tracker *t, uint32_t pkt, int64_t ns,
 		}
 	}
 	res->conv = &c->s;
+	res->user = &c->user;
 	res->side = d;
 	res->op = k.op;
 	res->flags = k.flags;

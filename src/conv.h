@@ -144,6 +144,12 @@ struct vsock_conv_event {
 /* What one packet was, for the caller. */
 struct vsock_conv_result {
 	const struct vsock_conv_summary *conv;	/* NULL: not tracked */
+	/*
+	 * The caller's pointer for the conversation, NULL at its start;
+	 * the tracker hands it to cfg.retired when the conversation
+	 * leaves the table.
+	 */
+	void		**user;
 	int		side;		/* sender: 0 src, 1 dst */
 	uint16_t	op;		/* virtio op */
 	uint32_t	flags;		/* virtio flags */
@@ -170,6 +176,9 @@ struct vsock_conv_config {
 	uint32_t	max_summaries;	/* kept once ended; 0: none kept */
 	int64_t		linger_ns;	/* how long an ended conversation
 					   stays to catch late packets */
+	/* Called with a conversation's user pointer when it retires. */
+	void		(*retired)(void *arg, void *user);
+	void		*retired_arg;
 };
 
 struct vsock_conv_tracker;

@@ -58,6 +58,9 @@
 #define OPT_NOTES	262
 #define OPT_STALL	263
 #define OPT_CONV_LIMIT	264
+#define OPT_DECODE_AS	265
+#define OPT_NO_DECODE	266
+#define OPT_DECODE_BUF	267
 
 #define SHORT_OPTIONS	"AB:c:C:dDeF:G:hi:lLnpQ:qr:s:tUvV:w:W:xXy:z:Z:#"
 #define MAX_TFLAG	5	/* -ttttt */
@@ -88,6 +91,11 @@ static const struct option long_options[] = {
 	{ "stall-threshold",		required_argument, NULL, OPT_STALL },
 	{ "conv-limit",			required_argument, NULL,
 	    OPT_CONV_LIMIT },
+	{ "decode-as",			required_argument, NULL,
+	    OPT_DECODE_AS },
+	{ "no-decode",			no_argument,	   NULL, OPT_NO_DECODE },
+	{ "decode-buffer",		required_argument, NULL,
+	    OPT_DECODE_BUF },
 	{ NULL,				0,		   NULL, 0 }
 };
 
@@ -112,7 +120,9 @@ options_print_usage(FILE *f)
 "\t\t[ -t | -tt | -ttt | -tttt | -ttttt ] [ --micro | --nano ]\n"
 "\t\t[ -V file ] [ -w file ] [ -W filecount ] [ -y datalinktype ]\n"
 "\t\t[ -Z user ] [ -z stat ] [ --notes ] [ --stall-threshold seconds ]\n"
-"\t\t[ --conv-limit count ] [ --print ] [ --version ] [ expression ]\n",
+"\t\t[ --conv-limit count ] [ --decode-as port=protocol ]\n"
+"\t\t[ --no-decode ] [ --decode-buffer bytes ] [ --print ]\n"
+"\t\t[ --version ] [ expression ]\n",
 	    program_name);
 }
 
@@ -386,6 +396,19 @@ analysis_option(struct options *o, int op)
 	case OPT_CONV_LIMIT:
 		if (analysis_opt_conv_limit(&o->analysis, optarg) < 0)
 			error("invalid conversation limit %s", optarg);
+		break;
+	case OPT_DECODE_AS:
+		if (decode_opt_as(&o->analysis.decode, optarg) < 0)
+			error("invalid --decode-as %s (PORT=PROTOCOL, the "
+			    "protocol one of %s)", optarg, decode_names());
+		break;
+	case OPT_NO_DECODE:
+		o->analysis.decode.off = 1;
+		break;
+	case OPT_DECODE_BUF:
+		if (decode_opt_buffer(&o->analysis.decode, optarg) < 0)
+			error("invalid decode buffer %s (bytes, at least 64)",
+			    optarg);
 		break;
 	default:
 		return 0;

@@ -134,6 +134,37 @@ text_msecs(int64_t ns)
 	return buf;
 }
 
+size_t
+text_escape(char *dst, size_t size, const void *src, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	const uint8_t *b = src;
+	size_t i, len = 0, need;
+
+	for (i = 0; i < n; i++) {
+		need = b[i] == '\\' ? 2 : b[i] < 0x20 || b[i] >= 0x7f ? 4 : 1;
+		/* Room for this, and for "..." should more follow. */
+		if (len + need + (i + 1 < n ? 3 : 0) >= size) {
+			memcpy(dst + len, "...", 3);
+			len += 3;
+			break;
+		}
+		if (need == 1)
+			dst[len++] = (char)b[i];
+		else if (need == 2) {
+			dst[len++] = '\\';
+			dst[len++] = '\\';
+		} else {
+			dst[len++] = '\\';
+			dst[len++] = 'x';
+			dst[len++] = hex[b[i] >> 4];
+			dst[len++] = hex[b[i] & 15];
+		}
+	}
+	dst[len] = '\0';
+	return len;
+}
+
 const char *
 text_endpoint(uint64_t cid, uint32_t port)
 {

@@ -37,6 +37,7 @@
  * can use several.
  */
 
+#include <stddef.h>
 #include <stdint.h>
 
 #define NS_PER_SEC	((int64_t)1000000000)
@@ -55,6 +56,13 @@ extern char *put_secs(char *p, int64_t ns, int nano);
 extern const char *text_secs(int64_t ns, int nano);
 /* Milliseconds with microsecond digits; < 0 as 0. */
 extern const char *text_msecs(int64_t ns);
+/*
+ * n bytes from the wire at src as text in dst (of size bytes, size >
+ * 4): printable ASCII as it is, a backslash as two, other bytes as
+ * \xHH; cut with "..." if it does not fit.  Returns the length.
+ */
+extern size_t text_escape(char *dst, size_t size, const void *src,
+    size_t n);
 /* "CID.PORT". */
 extern const char *text_endpoint(uint64_t cid, uint32_t port);
 

@@ -155,10 +155,13 @@ dump_stage(struct filter *f, struct input *in, int dflag)
  */
 static void
 start_stage(struct capture *cap, struct input *in, struct filter *f,
-    const struct options *o)
+    struct options *o)
 {
 	int unsupported;
 
+	/* Nothing printed, nothing asked: nothing to decode. */
+	if (!cap->printing && !analysis_wanted(&o->analysis))
+		o->analysis.decode.off = 1;
 	cap->an = analysis_begin(&o->analysis, &cap->ndo, in->dlt,
 	    cap->ndo.ndo_tstamp_precision == PCAP_TSTAMP_PRECISION_NANO,
 	    in->live, in->timeout, o->immediate, &unsupported);
@@ -317,7 +320,7 @@ main(int argc, char **argv)
 
 	input_open(&in, &o, &cap.ndo, f.native, cap.printing);
 	if (cap.printing && !o.dflag && capture_set_printer(&cap, in.dlt,
-	    o.analysis.notes) < 0) {
+	    analysis_annotates(&o.analysis)) < 0) {
 		input_close(&in);
 		unsupported_link_type(in.dlt);
 	}

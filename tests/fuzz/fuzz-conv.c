@@ -334,6 +334,8 @@ analysis_options(struct analysis_options *ao, const uint8_t *cfg)
 	(void)analysis_opt_z(ao, "conv,vsock");
 	(void)analysis_opt_z(ao, "conv,vsock,json");
 	(void)analysis_opt_z(ao, "expert");
+	(void)analysis_opt_z(ao, "rpc,vsock");
+	(void)analysis_opt_z(ao, "rpc,vsock,json");
 	(void)analysis_opt_z(ao, "follow,vsock,hex,0");
 	(void)analysis_opt_z(ao, "follow,vsock,ascii,3.1000,2.5000");
 	(void)analysis_opt_z(ao, "follow,vsock,raw,1");

@@ -128,7 +128,8 @@ read_once(const uint8_t *data, size_t size, const struct pass *p)
 		(void)analysis_opt_z(&ao, "conv,vsock,json");
 		(void)analysis_opt_z(&ao, "expert");
 	}
-	if (capture_set_printer(&cap, pcap_datalink(pd), ao.notes) < 0) {
+	if (capture_set_printer(&cap, pcap_datalink(pd),
+	    analysis_annotates(&ao)) < 0) {
 		/* vsockdump refuses the file before reading a packet. */
 		pcap_close(pd);
 		analysis_options_free(&ao);
