@@ -44,6 +44,11 @@
  *		the tracker alone and one through the analysis; and, once,
  *		conv-scenario-*: structured records of a connection that
  *		fills its window, stalls, asks for credit and closes.
+ *	mkcorpus decode OUTDIR INDEX FILE...
+ *		inputs for fuzz-decode.c, decoder INDEX (its byte 0): one
+ *		per connection of each VSOCK file (at most MAXDECODE), its
+ *		RW payloads as records (cut at MAXCAP bytes, the rest
+ *		counted as not captured), at -v with the rpc tables.
  *
  * Inputs are named after the capture file and the packet number.
  */
@@ -61,6 +66,8 @@
 #define MAXCAP	512
 #define MAXFILE	(16 * 1024)
 #define MAXCONV	64
+#define MAXDECODE 4
+#define DECODE_SEED_MAX	(64 * 1024)
 
 /* Option byte A (verbosity, -e, -n, -#) and B (dump, -t) pairs. */
 static const uint8_t option_sets[][2] = {
@@ -317,15 +324,117 @@ readfile_input(const char *outdir, const char *file)
 	return 0;
 }
 
+/* Little-endian fields of a VSOCK frame (vsockmon then virtio header). */
+static uint32_t
+get_le(const u_char *p, int n)
+{
+	uint32_t v = 0;
+
+	while (n-- > 0)
+		v = v << 8 | p[n];
+	return v;
+}
+
+#define MON_HDR_LEN	32
+#define VIRTIO_HDR_LEN	44
+#define RW		5
+
+/*
+ * The records of connection k of a file (the k-th server port seen): its
+ * RW payloads, the side that sent its first packet being the client.
+ */
+static size_t
+decode_records(pcap_t *pd, int k, uint8_t *buf, size_t size, int *seqpacket)
+{
+	struct pcap_pkthdr *h;
+	const u_char *d;
+	uint32_t ports[MAXDECODE + 1][2], sp, dp, cap, plen;
+	size_t len = 3;
+	int nconn = 0, i, dir;
+
+	while (pcap_next_ex(pd, &h, &d) == 1) {
+		if (h->caplen < MON_HDR_LEN + VIRTIO_HDR_LEN)
+			continue;
+		sp = get_le(d + 16, 4);
+		dp = get_le(d + 20, 4);
+		for (i = 0; i < nconn; i++)
+			if ((ports[i][0] == sp && ports[i][1] == dp) ||
+			    (ports[i][0] == dp && ports[i][1] == sp))
+				break;
+		if (i == nconn && nconn <= MAXDECODE) {
+			ports[nconn][0] = sp;
+			ports[nconn][1] = dp;
+			nconn++;
+		}
+		if (i != k || get_le(d + MON_HDR_LEN + 30, 2) != RW)
+			continue;
+		*seqpacket = get_le(d + MON_HDR_LEN + 28, 2) == 2;
+		dir = sp != ports[i][0];
+		cap = h->caplen - MON_HDR_LEN - VIRTIO_HDR_LEN;
+		plen = get_le(d + MON_HDR_LEN + 24, 4);
+		if (cap > MAXCAP)
+			cap = MAXCAP;
+		if (len + 5 + cap > size)
+			break;
+		buf[len] = (uint8_t)(dir | (get_le(d + MON_HDR_LEN + 32, 4) &
+		    1) << 1 | 4);
+		put_le16(buf + len + 1, cap);
+		put_le16(buf + len + 3, plen > cap ? (plen - cap > 0xffff ?
+		    0xffff : plen - cap) : 0);
+		memcpy(buf + len + 5, d + MON_HDR_LEN + VIRTIO_HDR_LEN, cap);
+		len += 5 + cap;
+	}
+	return len;
+}
+
+static int
+decode_inputs(const char *outdir, int index, const char *file)
+{
+	char ebuf[PCAP_ERRBUF_SIZE], path[4096], *base, *copy;
+	uint8_t *buf = malloc(DECODE_SEED_MAX);
+	size_t len;
+	pcap_t *pd;
+	int k, seqpacket = 0, status = 0;
+
+	copy = strdup(file);
+	base = basename(copy);
+	for (k = 0; k < MAXDECODE && buf != NULL && status == 0; k++) {
+		if ((pd = pcap_open_offline(file, ebuf)) == NULL) {
+			fprintf(stderr, "mkcorpus: %s\n", ebuf);
+			status = -1;
+			break;
+		}
+		len = decode_records(pd, k, buf, DECODE_SEED_MAX, &seqpacket);
+		pcap_close(pd);
+		if (len == 3)
+			continue;	/* no data, or no connection k */
+		buf[0] = (uint8_t)index;
+		buf[1] = (uint8_t)(seqpacket | 1 << 1 | 8 | 0x20);
+		buf[2] = 0;
+		(void)snprintf(path, sizeof(path), "%s/%s-%d", outdir, base,
+		    k + 1);
+		status = write_file(path, buf, len, NULL, 0);
+	}
+	free(copy);
+	free(buf);
+	return buf != NULL ? status : -1;
+}
+
 int
 main(int argc, char **argv)
 {
 	int i, status = 0;
 
+	if (argc >= 5 && strcmp(argv[1], "decode") == 0) {
+		for (i = 4; i < argc; i++)
+			if (decode_inputs(argv[2], atoi(argv[3]), argv[i]) < 0)
+				status = 1;
+		return status;
+	}
 	if (argc < 4 || (strcmp(argv[1], "printer") != 0 &&
 	    strcmp(argv[1], "readfile") != 0 && strcmp(argv[1], "conv") != 0)) {
 		fprintf(stderr, "usage: mkcorpus printer|readfile|conv OUTDIR "
-		    "FILE...\n");
+		    "FILE...\n       mkcorpus decode OUTDIR INDEX FILE...\n");
 		return 2;
 	}
 	if (argv[1][0] == 'c' && conv_scenarios(argv[2]) < 0)

@@ -20,7 +20,8 @@
 # and CAMPAIGN_DIR/afl-NAME/*/crashes, hangs (AFL++).
 #
 # Usage:	sh tests/fuzz/run-campaign.sh [HARNESS...]
-#		(default: fuzz-printer fuzz-readfile fuzz-conv fuzz-filter)
+#		(default: fuzz-printer fuzz-readfile fuzz-conv fuzz-filter
+#		fuzz-decode)
 # Environment:
 #	CAMPAIGN_DIR	corpora, builds, logs (default ./fuzz-campaign)
 #	WORKERS		parallel libFuzzer processes (default 1)
@@ -42,7 +43,7 @@ WORKERS=${WORKERS:-1}
 PRINTER_SECONDS=${PRINTER_SECONDS:-3600}
 SECONDS_EACH=${SECONDS_EACH:-1800}
 AFL_SECONDS=${AFL_SECONDS:-0}
-harnesses=${*:-fuzz-printer fuzz-readfile fuzz-conv fuzz-filter}
+harnesses=${*:-fuzz-printer fuzz-readfile fuzz-conv fuzz-filter fuzz-decode}
 
 mkdir -p "$CAMPAIGN_DIR/bin" "$CAMPAIGN_DIR/artifacts" || exit 2
 CAMPAIGN_DIR=$(cd "$CAMPAIGN_DIR" && pwd)
@@ -77,6 +78,7 @@ for h in $harnesses; do
 		dict=-dict=$fuzzdir/filter.dict
 	fi
 	[ "$h" = fuzz-conv ] && maxlen=8192
+	[ "$h" = fuzz-decode ] && maxlen=16384
 	mkdir -p "$corpus"
 	rm -rf "$jobdir"
 	mkdir -p "$jobdir"

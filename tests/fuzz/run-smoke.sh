@@ -17,7 +17,7 @@
 # Environment:
 #	FUZZ_SECONDS	libFuzzer time per harness (default 60)
 #	AFL_SECONDS	afl-fuzz time per harness (default 20; 0: skip)
-#	FUZZ_HARNESSES	the harnesses to run (default: all four)
+#	FUZZ_HARNESSES	the harnesses to run (default: all five)
 #	WORKDIR		build and scratch directory (default ./fuzz-smoke)
 #
 # Ends with "N passed, N failed"; exits 1 if any check failed.
@@ -26,7 +26,7 @@ fuzzdir=$(cd "$(dirname "$0")" && pwd) || exit 2
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
 AFL_SECONDS=${AFL_SECONDS:-20}
 WORKDIR=${WORKDIR:-fuzz-smoke}
-harnesses=${FUZZ_HARNESSES:-"fuzz-printer fuzz-readfile fuzz-conv fuzz-filter"}
+harnesses=${FUZZ_HARNESSES:-"fuzz-printer fuzz-readfile fuzz-conv fuzz-decode fuzz-filter"}
 
 pass=0
 fail=0
@@ -48,9 +48,9 @@ if [ "$AFL_SECONDS" != 0 ] && command -v afl-fuzz >/dev/null 2>&1 &&
 fi
 
 if sh "$fuzzdir/build.sh" "$WORKDIR/bin" libfuzzer fuzz-printer fuzz-readfile \
-    fuzz-conv &&
+    fuzz-conv fuzz-decode &&
     sh "$fuzzdir/build.sh" "$WORKDIR/bin" replay fuzz-printer fuzz-readfile \
-    fuzz-conv; then
+    fuzz-conv fuzz-decode; then
 	ok "build (libFuzzer, replay)"
 else
 	ko "build (libFuzzer, replay)"
@@ -64,7 +64,7 @@ case " $harnesses " in
 		ok "build fuzz-filter (libFuzzer, replay; patched libpcap with ASan+UBSan)"
 	else
 		ko "build fuzz-filter (libFuzzer, replay; patched libpcap with ASan+UBSan)"
-		harnesses="fuzz-printer fuzz-readfile fuzz-conv"
+		harnesses="fuzz-printer fuzz-readfile fuzz-conv fuzz-decode"
 	fi
 	;;
 esac
@@ -123,6 +123,7 @@ for h in $harnesses; do
 		dict=-dict=$fuzzdir/filter.dict
 	fi
 	[ "$h" = fuzz-conv ] && maxlen=8192
+	[ "$h" = fuzz-decode ] && maxlen=16384
 	# shellcheck disable=SC2086
 	"$WORKDIR/bin/$h" -max_total_time="$FUZZ_SECONDS" \
 	    -print_final_stats=1 -timeout=10 -rss_limit_mb=2048 \
