@@ -85,6 +85,7 @@ struct analysis {
 	struct vsock_conv_tracker *tracker;
 	int		all;		/* the tracker sees every packet */
 	struct decode	*dec;		/* NULL: --no-decode */
+	const struct decode_gate *gate;	/* its test of every packet */
 	struct rpc	*rpc;
 	struct follow	**follows;	/* of opt->z, NULL where not Z_FOLLOW */
 	int		live, nano;
@@ -414,7 +415,7 @@ print_notes(struct analysis *an, netdissect_options *ndo, const char *sep)
 void
 analysis_print_annotations(struct analysis *an, netdissect_options *ndo)
 {
-	const char *summary, *sep = " ";
+	const char *summary, *details, *sep = " ";
 
 	if (an == NULL)
 		return;
@@ -427,10 +428,12 @@ analysis_print_annotations(struct analysis *an, netdissect_options *ndo)
 			ND_PRINT("\n\t%s", summary + 2);
 			sep = " ";
 		}
-	} else
+	} else if (*summary != '\0')
 		ND_PRINT("%s", summary);
 	print_notes(an, ndo, sep);
-	ND_PRINT("%s", decode_details(an->dec));
+	details = decode_details(an->dec);
+	if (*details != '\0')
+		ND_PRINT("%s", details);
 }
 
 /* An rpc alert, as a line of its own. */
@@ -480,6 +483,7 @@ analysis_begin(const struct analysis_options *o, netdissect_options *ndo,
 	memset(an, 0, sizeof(*an));
 	an->rpc = rpc_new(o->stall_ns);
 	an->dec = decode_new(&o->decode, dlt, an->rpc);
+	an->gate = decode_gate(an->dec);
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.dlt = dlt;
 	cfg.stall_ns = o->stall_ns;
@@ -543,22 +547,19 @@ packet_ns(const struct timeval *tv, int nano)
 	return s * NS_PER_SEC + (int64_t)tv->tv_usec % 1000000 * 1000;
 }
 
-void
-analysis_packet(struct analysis *an, const struct pcap_pkthdr *h,
-    const u_char *sp, u_int number)
+/*
+ * A packet the tracker follows.  Kept out of analysis_packet(), which
+ * every packet enters, so that the test most packets end at stays a
+ * few instructions.
+ */
+static void __attribute__((noinline))
+track(struct analysis *an, const struct pcap_pkthdr *h, const u_char *sp,
+    u_int number)
 {
 	int64_t ns;
 	unsigned i;
 	int k;
 
-	if (an == NULL)
-		return;
-	if (!an->all && !decode_wants(an->dec, sp, h->caplen)) {
-		/* Not the tracker's: nothing to annotate. */
-		memset(&an->cur, 0, sizeof(an->cur));
-		decode_packet(an->dec, &an->cur, number, 0, 0);
-		return;
-	}
 	ns = packet_ns(&h->ts, an->nano);
 	if (!an->seen_packet || ns < an->first_ns)
 		an->first_ns = ns;
@@ -574,6 +575,36 @@ analysis_packet(struct analysis *an, const struct pcap_pkthdr *h,
 		if (an->follows[k] != NULL)
 			follow_packet(an->follows[k], &an->cur);
 	decode_packet(an->dec, &an->cur, number, ns, an->ndo->ndo_vflag);
+}
+
+/* A packet the decoders may want: the tracker's if it knows it. */
+static int __attribute__((noinline))
+track_if_known(struct analysis *an, const struct pcap_pkthdr *h,
+    const u_char *sp, u_int number)
+{
+	if (!vsock_conv_known(an->tracker, h->len, sp, h->caplen))
+		return 0;
+	track(an, h, sp, number);
+	return 1;
+}
+
+int
+analysis_packet(struct analysis *an, const struct pcap_pkthdr *h,
+    const u_char *sp, u_int number)
+{
+	if (an == NULL)
+		return 0;
+	if (!an->all) {
+		/* Only the packets the decoders may want. */
+		switch (decode_wants(an->dec, an->gate, sp, h->caplen)) {
+		case DECODE_NO:
+			return 0;
+		case DECODE_IF_KNOWN:
+			return track_if_known(an, h, sp, number);
+		}
+	}
+	track(an, h, sp, number);
+	return 1;
 }
 
 int

@@ -101,8 +101,11 @@ extern struct analysis *analysis_begin(const struct analysis_options *,
     netdissect_options *ndo, int dlt, int nano, int live, int timeout_ms,
     int immediate, int *unsupported);
 
-/* Each packet, after the filter, before it is printed. */
-extern void analysis_packet(struct analysis *, const struct pcap_pkthdr *,
+/*
+ * Each packet, after the filter, before it is printed.  Returns whether
+ * its line may have annotations (analysis_print_annotations()).
+ */
+extern int analysis_packet(struct analysis *, const struct pcap_pkthdr *,
     const u_char *, u_int number);
 
 /*

@@ -73,7 +73,8 @@ annotated_printer(netdissect_options *ndo, const struct pcap_pkthdr *h,
 	struct capture *cap = (struct capture *)ndo;
 
 	(*cap->link_printer)(ndo, h, p);
-	analysis_print_annotations(cap->an, ndo);
+	if (cap->annotate)
+		analysis_print_annotations(cap->an, ndo);
 }
 
 int
@@ -146,7 +147,7 @@ handle_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *sp)
 			error("%s", cap->out.msg);
 		}
 	}
-	analysis_packet(cap->an, h, sp, cap->packets);
+	cap->annotate = analysis_packet(cap->an, h, sp, cap->packets);
 	if (cap->printing)
 		pretty_print_packet(&cap->ndo, h, sp, cap->packets);
 }

@@ -45,6 +45,7 @@ struct capture {
 	if_printer	link_printer;	/* the printer of the link type */
 	pcap_t		*pd;
 	struct analysis	*an;		/* NULL without analysis */
+	int		annotate;	/* the packet's line may have more */
 	struct savefile	out;
 	int		writing;	/* to out (-w) */
 	int		printing;	/* to the standard output */

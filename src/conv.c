@@ -956,6 +956,18 @@ live_packet(struct vsock_conv_tracker *t, struct conv *c, int d,
 		got_rst(t, c, d, pkt, ns, res);
 }
 
+int
+vsock_conv_known(struct vsock_conv_tracker *t, uint32_t len,
+    const uint8_t *p, uint32_t caplen)
+{
+	struct pkt k;
+	int side;
+
+	if (!parse(t->cfg.dlt, len, p, caplen, &k))
+		return 0;
+	return lookup(t, &k, pair_hash(&k), &side) != NULL;
+}
+
 void
 vsock_conv_packet(struct vsock_conv_tracker *t, uint32_t pkt, int64_t ns,
     uint32_t len, const uint8_t *p, uint32_t caplen,

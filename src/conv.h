@@ -198,6 +198,10 @@ extern void vsock_conv_packet(struct vsock_conv_tracker *, uint32_t pkt,
     int64_t ns, uint32_t len, const uint8_t *p, uint32_t caplen,
     struct vsock_conv_result *res);
 
+/* Whether the frame belongs to a conversation in the table. */
+extern int vsock_conv_known(struct vsock_conv_tracker *, uint32_t len,
+    const uint8_t *p, uint32_t caplen);
+
 /*
  * Absences whose threshold has passed by time now: fills ev (at most
  * max) and returns how many; call again until it returns 0.

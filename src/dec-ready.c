@@ -44,18 +44,16 @@
 static void
 ready_frame(void *state, struct decode_frame *f)
 {
-	size_t i;
-
 	(void)state;
 	if (f->n == 1 && f->total == 1 && f->p[0] == READY_BYTE) {
 		decode_summary(f, "%s 0xb7", f->dir == 0 ? "ready" :
 		    "ready echoed");
 		return;
 	}
-	decode_summary(f, "%llu unexpected byte%s",
-	    (unsigned long long)f->total, f->total == 1 ? "" : "s");
-	for (i = 0; i < f->n && i < 16; i++)
-		decode_detail(f, "byte %zu: 0x%02x", i, f->p[i]);
+	/* Anything else on the port is another protocol. */
+	decode_not_mine(f);
+	decode_detail(f, "%llu bytes, not the ready byte",
+	    (unsigned long long)f->total);
 }
 
 const struct decoder decoder_ready = {

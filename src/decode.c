@@ -70,17 +70,15 @@ static const struct {
 
 #define NPORTS	(sizeof(port_table) / sizeof(port_table[0]))
 
-/* A quick test before the table: a bit per port modulo 64. */
+#define PORT_WORD(p)	(((p) % DECODE_PORT_BITS) / 64)
 #define PORT_BIT(p)	(UINT64_C(1) << ((p) & 63))
 
 struct decode {
+	struct decode_gate gate;	/* the test of every packet */
 	const struct decode_options *opt;
 	struct rpc	*rpc;
-	size_t		base;		/* where the vsockmon header starts */
-	int		cooked;
-	uint64_t	port_bits;	/* of the port table and --decode-as */
-	unsigned	heuristic;	/* conversations decoded by signature */
 	const struct decoder *cur;	/* of the packet being decoded */
+	struct stream	*stream;	/* its stream */
 	/* The packet's text: its summary, its details (-v). */
 	char		summary[DECODE_TEXT_MAX];
 	char		detail[DECODE_TEXT_MAX];
@@ -190,13 +188,22 @@ decode_new(const struct decode_options *o, int dlt, struct rpc *rpc)
 	memset(dec, 0, sizeof(*dec));
 	dec->opt = o;
 	dec->rpc = rpc;
-	dec->cooked = dlt == DLT_LINUX_SLL || dlt == DLT_LINUX_SLL2;
-	dec->base = dlt == DLT_LINUX_SLL ? SLL_HDR_LEN :
+	dec->gate.base = dlt == DLT_LINUX_SLL ? SLL_HDR_LEN :
 	    dlt == DLT_LINUX_SLL2 ? SLL2_HDR_LEN : 0;
 	for (i = 0; i < NPORTS; i++)
-		dec->port_bits |= PORT_BIT(port_table[i].port);
+		dec->gate.port_bits[PORT_WORD(port_table[i].port)] |=
+		    PORT_BIT(port_table[i].port);
 	for (k = 0; k < o->ndecode_as; k++)
-		dec->port_bits |= PORT_BIT(o->decode_as[k].port);
+		dec->gate.port_bits[PORT_WORD(o->decode_as[k].port)] |=
+		    PORT_BIT(o->decode_as[k].port);
+	for (k = 0; decoders[k] != NULL; k++)
+		if (decoders[k]->probe != NULL &&
+		    dec->gate.nprobes < DECODE_PROBES_MAX) {
+			dec->gate.sig_off[dec->gate.nprobes] =
+			    (uint32_t)decoders[k]->sig_off;
+			dec->gate.sig_byte[dec->gate.nprobes++] =
+			    decoders[k]->sig_byte;
+		}
 	return dec;
 }
 
@@ -217,7 +224,7 @@ port_decoder(const struct decode *dec, uint32_t port,
 	size_t i;
 	int k;
 
-	if ((dec->port_bits & PORT_BIT(port)) == 0)
+	if (!DECODE_PORT_LISTED(&dec->gate, port))
 		return 0;
 	for (k = dec->opt->ndecode_as - 1; k >= 0; k--)
 		if (dec->opt->decode_as[k].port == port) {
@@ -239,7 +246,8 @@ signature(const uint8_t *p, size_t n)
 	int i;
 
 	for (i = 0; decoders[i] != NULL; i++)
-		if (decoders[i]->probe != NULL &&
+		if (decoders[i]->probe != NULL && n > decoders[i]->sig_off &&
+		    p[decoders[i]->sig_off] == decoders[i]->sig_byte &&
 		    decoders[i]->probe(p, n) == DECODE_YES)
 			return decoders[i];
 	return NULL;
@@ -267,43 +275,50 @@ choose(const struct decode *dec, const struct vsock_conv_result *res,
 	return signature(res->payload, res->payload_caplen);
 }
 
+const struct decode_gate *
+decode_gate(const struct decode *dec)
+{
+	return dec == NULL ? NULL : &dec->gate;
+}
+
 int
-decode_wants(struct decode *dec, const uint8_t *p, uint32_t caplen)
+decode_wants_payload(struct decode *dec, const uint8_t *p, uint32_t caplen)
+{
+	const struct decode_gate *g = &dec->gate;
+	uint32_t hdr_len = EXTRACT_LE_U_2(p + VSOCK_MON_OFF_THDR_LEN);
+	const uint8_t *pl = p + VSOCK_MON_HDR_LEN + hdr_len;
+	uint32_t n = caplen - VSOCK_MON_HDR_LEN - hdr_len;
+	int i;
+
+	for (i = 0; i < g->nprobes; i++)
+		if (n > g->sig_off[i] && pl[g->sig_off[i]] == g->sig_byte[i])
+			return decode_wants_more(dec, p, caplen);
+	return g->heuristic > 0 ? DECODE_IF_KNOWN : DECODE_NO;
+}
+
+/*
+ * Past the gate (decode_wants()): p is the vsockmon header, of caplen
+ * bytes, on a port of the table or with a signature byte in place.
+ */
+int
+decode_wants_more(struct decode *dec, const uint8_t *p, uint32_t caplen)
 {
 	const struct decoder *d;
-	const uint8_t *v;
-	uint32_t hdr_len;
+	uint32_t hdr_len, dport, sport;
 
-	if (dec == NULL)
-		return 0;
-	if (dec->cooked) {
-		if (caplen < dec->base)
-			return 0;
-		p += dec->base;
-		caplen -= (uint32_t)dec->base;
-	}
-	if (caplen < VSOCK_MON_HDR_LEN)
-		return 0;
-	if (port_decoder(dec, EXTRACT_LE_U_4(p + VSOCK_MON_OFF_DST_PORT),
-	    &d) || port_decoder(dec,
-	    EXTRACT_LE_U_4(p + VSOCK_MON_OFF_SRC_PORT), &d))
-		return 1;
-	/*
-	 * Conversations decoded by signature: every packet of theirs.
-	 * (A heuristic conversation makes the tracker see every packet;
-	 * without one, a packet whose payload has a signature.)
-	 */
-	if (dec->heuristic > 0)
-		return 1;
+	dport = EXTRACT_LE_U_4(p + VSOCK_MON_OFF_DST_PORT);
+	sport = EXTRACT_LE_U_4(p + VSOCK_MON_OFF_SRC_PORT);
+	if (port_decoder(dec, dport, &d) || port_decoder(dec, sport, &d))
+		return d != NULL;	/* NULL: --decode-as PORT=none */
 	hdr_len = EXTRACT_LE_U_2(p + VSOCK_MON_OFF_THDR_LEN);
-	if (hdr_len < VSOCK_VIRTIO_HDR_LEN ||
-	    caplen <= VSOCK_MON_HDR_LEN + hdr_len)
-		return 0;
-	v = p + VSOCK_MON_HDR_LEN;
-	if (EXTRACT_LE_U_2(v + VSOCK_VIRTIO_OFF_OP) != VSOCK_OP_RW)
-		return 0;
-	return signature(v + hdr_len, caplen - VSOCK_MON_HDR_LEN -
-	    hdr_len) != NULL;
+	if (hdr_len >= VSOCK_VIRTIO_HDR_LEN &&
+	    caplen > VSOCK_MON_HDR_LEN + hdr_len &&
+	    EXTRACT_LE_U_2(p + VSOCK_MON_HDR_LEN + VSOCK_VIRTIO_OFF_OP) ==
+	    VSOCK_OP_RW &&
+	    signature(p + VSOCK_MON_HDR_LEN + hdr_len,
+	    caplen - VSOCK_MON_HDR_LEN - hdr_len) != NULL)
+		return DECODE_YES;
+	return dec->gate.heuristic > 0 ? DECODE_IF_KNOWN : DECODE_NO;
 }
 
 /* --- a packet ---------------------------------------------------------- */
@@ -365,6 +380,17 @@ decode_detail(struct decode_frame *f, const char *fmt, ...)
 }
 
 void
+decode_not_mine(struct decode_frame *f)
+{
+	struct decode *dec = f->dec;
+
+	if (dec->stream->gave_up)
+		return;
+	dec->stream->gave_up = 1;
+	decode_summary(f, "[not %s: not decoded further]", dec->cur->name);
+}
+
+void
 decode_request(struct decode_frame *f, uint64_t key, const char *method,
     size_t len)
 {
@@ -407,7 +433,7 @@ stream_of(struct decode *dec, const struct vsock_conv_result *res)
 	    res->conv->start_seen || by_signature);
 	s->by_signature = by_signature;
 	if (by_signature)
-		dec->heuristic++;
+		dec->gate.heuristic++;
 	*res->user = s;
 	return s;
 }
@@ -434,6 +460,7 @@ decode_packet(struct decode *dec, const struct vsock_conv_result *res,
 	f.pkt = pkt;
 	f.ns = ns;
 	dec->cur = s->dec;
+	dec->stream = s;
 	stream_data(s, &f, res->payload, res->payload_caplen,
 	    res->payload_len, (res->flags & VSOCK_SEQ_EOM) != 0,
 	    dec->opt->buffer_max);
@@ -448,7 +475,7 @@ decode_retired(void *arg, void *user)
 	if (user == &not_decoded)
 		return;
 	if (s->by_signature)
-		dec->heuristic--;
+		dec->gate.heuristic--;
 	stream_free(s);
 }
 

@@ -42,7 +42,9 @@
 #include <stdint.h>
 
 #include "conv.h"
+#include "extract.h"
 #include "rpc.h"
+#include "wire.h"
 
 struct decode;
 struct decode_frame;
@@ -61,9 +63,13 @@ struct decoder {
 	size_t		state_size;	/* of a conversation's state */
 	/*
 	 * The signature of a conversation's first payload bytes (either
-	 * way): DECODE_YES, DECODE_NO or DECODE_MORE; NULL for none.
+	 * way): DECODE_YES, DECODE_NO or DECODE_MORE; NULL for none.  It
+	 * is asked only of payloads whose byte sig_off is sig_byte, a
+	 * test every packet can afford.
 	 */
 	int		(*probe)(const uint8_t *p, size_t n);
+	size_t		sig_off;
+	uint8_t		sig_byte;
 	/*
 	 * STREAM: the length of the frame at p, of which n bytes are at
 	 * hand, in direction dir (0 the conversation's src side); or
@@ -108,6 +114,11 @@ extern void decode_summary(struct decode_frame *, const char *fmt, ...)
 /* At -v: a detail, on a line of its own below the packet's. */
 extern void decode_detail(struct decode_frame *, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/*
+ * The conversation is not the decoder's protocol (its bytes cannot be
+ * one of its frames): it is marked, and not decoded further.
+ */
+extern void decode_not_mine(struct decode_frame *);
 /* Calls: a request and its answer (rpc.h). */
 extern void decode_request(struct decode_frame *, uint64_t key,
     const char *method, size_t len);
@@ -144,11 +155,63 @@ extern struct decode *decode_new(const struct decode_options *, int dlt,
 extern void decode_free(struct decode *);
 
 /*
- * Whether the tracker must see this frame for the decoders: it belongs
- * to a conversation a decoder may follow.  Only needed where the tracker
- * does not see every frame anyway.
+ * Whether the tracker must see a frame for the decoders: DECODE_NO;
+ * DECODE_YES, it may belong to a conversation a decoder follows; or
+ * DECODE_IF_KNOWN, if it belongs to a conversation of the tracker (one
+ * chosen by its signature may be open).  Only needed where the tracker
+ * does not see every frame anyway.  Every packet takes this test, so
+ * its common answer is found inline (decode_wants()): on a port the
+ * decoders follow (a bitmap of the ports modulo DECODE_PORT_BITS), or
+ * of data (decode_wants_payload(): with a signature byte in place),
+ * decode_wants_more() decides.
  */
-extern int decode_wants(struct decode *, const uint8_t *p, uint32_t caplen);
+#define DECODE_IF_KNOWN		2
+#define DECODE_PORT_BITS	1024
+#define DECODE_PROBES_MAX	8
+
+struct decode_gate {
+	uint64_t	port_bits[DECODE_PORT_BITS / 64];
+	uint32_t	base;		/* where the vsockmon header starts */
+	unsigned	heuristic;	/* conversations chosen by signature */
+	int		nprobes;
+	uint32_t	sig_off[DECODE_PROBES_MAX];
+	uint8_t		sig_byte[DECODE_PROBES_MAX];
+};
+
+#define DECODE_PORT_LISTED(g, port) \
+	(((g)->port_bits[((port) % DECODE_PORT_BITS) / 64] & \
+	(UINT64_C(1) << ((port) & 63))) != 0)
+
+/* The gate of dec, NULL if dec is. */
+extern const struct decode_gate *decode_gate(const struct decode *);
+extern int decode_wants_more(struct decode *, const uint8_t *p,
+    uint32_t caplen);
+/* A data packet: decode_wants_more() if a signature byte is in place. */
+extern int decode_wants_payload(struct decode *, const uint8_t *p,
+    uint32_t caplen);
+
+static inline int
+decode_wants(struct decode *dec, const struct decode_gate *g,
+    const uint8_t *p, uint32_t caplen)
+{
+	const uint8_t *v;
+	uint32_t hdr_len;
+
+	if (g == NULL || caplen < g->base + VSOCK_MON_HDR_LEN)
+		return DECODE_NO;
+	p += g->base;
+	caplen -= g->base;
+	if (DECODE_PORT_LISTED(g, EXTRACT_LE_U_4(p + VSOCK_MON_OFF_DST_PORT)) ||
+	    DECODE_PORT_LISTED(g, EXTRACT_LE_U_4(p + VSOCK_MON_OFF_SRC_PORT)))
+		return decode_wants_more(dec, p, caplen);
+	hdr_len = EXTRACT_LE_U_2(p + VSOCK_MON_OFF_THDR_LEN);
+	v = p + VSOCK_MON_HDR_LEN;
+	if (g->nprobes > 0 && hdr_len >= VSOCK_VIRTIO_HDR_LEN &&
+	    caplen > VSOCK_MON_HDR_LEN + hdr_len &&
+	    EXTRACT_LE_U_2(v + VSOCK_VIRTIO_OFF_OP) == VSOCK_OP_RW)
+		return decode_wants_payload(dec, p, caplen);
+	return g->heuristic > 0 ? DECODE_IF_KNOWN : DECODE_NO;
+}
 
 /*
  * The packet the tracker has just followed (res): reassembled, decoded.

@@ -112,7 +112,8 @@ emit(struct stream *s, struct decode_frame *f, const uint8_t *p, size_t n,
 	f->p = p;
 	f->n = n;
 	f->total = total;
-	s->dec->frame(s->state, f);
+	if (!s->gave_up)
+		s->dec->frame(s->state, f);
 }
 
 /* Out of step: to the next frame the decoder recognises; 0 if none yet. */
@@ -157,6 +158,10 @@ cut_frames(struct stream *s, struct decode_frame *f, size_t max)
 	int64_t t;
 
 	for (;;) {
+		if (s->gave_up) {
+			sd->len = 0;
+			return;
+		}
 		if (!sd->synced && !resync(s, f))
 			return;
 		if (sd->len == 0)

@@ -376,7 +376,7 @@ run_analysis(const uint8_t *cfg, const uint8_t *data, size_t size,
 		h.caplen = caplen;
 		h.len = wire;
 		num++;
-		analysis_packet(cap.an, &h, frame, num);
+		cap.annotate = analysis_packet(cap.an, &h, frame, num);
 		pretty_print_packet(ndo, &h, frame, num);
 		free(frame);
 	}
