@@ -34,7 +34,8 @@
  * Usage:
  *	vsockgen [-o out] description.txt
  *	vsockgen --random N --seed S [--flows F] [-s snaplen] [-F pcap|pcapng]
- *	    -o out
+ *	    [--server-ports P,...] -o out
+ *	vsockgen --repeat N [-o out] capture.pcap...
  *
  * Without -o the capture goes to the standard output.
  *
@@ -142,7 +143,18 @@
  * split into fragments with EOM on the last, and about one packet in 500
  * made odd (truncated, unknown op, transport or type, wrong lengths).  The
  * same N and seed always give the same file.  -s cuts records to a snapshot
- * length (the wire length stays).
+ * length (the wire length stays).  --server-ports gives the ports the
+ * servers listen on (default 22, 1024, 1025, 1026, 5000, 5001, 9000, 10789,
+ * 10809, 62373).
+ *
+ * REPEAT MODE
+ *
+ * --repeat N writes N packets by playing the VSOCK captures given (classic
+ * pcap files, such as the real protocol captures of tests/captures) one
+ * after the other, again and again: each round moves every CID by
+ * REPEAT_CID_STEP, so that its connections are new ones, and starts 1 ms
+ * after the previous round ended.  It makes benchmark captures of real
+ * protocol traffic of any length.
  */
 
 #include <errno.h>
@@ -1226,9 +1238,15 @@ struct flow {
 	int		refuse;
 };
 
-static const uint32_t server_ports[] = {
+static const uint32_t default_server_ports[] = {
 	22, 1024, 1025, 1026, 5000, 5001, 9000, 10789, 10809, 62373
 };
+
+#define SERVER_PORTS_MAX	64
+
+/* The ports the servers listen on (--server-ports). */
+static uint32_t server_ports[SERVER_PORTS_MAX];
+static size_t nserver_ports;
 
 static void
 flow_reset(struct flow *fl, uint32_t *next_port)
@@ -1250,8 +1268,7 @@ flow_reset(struct flow *fl, uint32_t *next_port)
 	fl->port[0] = (*next_port)++;
 	if (*next_port > 0x7fffffff)
 		*next_port = 49152;
-	fl->port[1] = server_ports[rng_below(sizeof(server_ports) /
-	    sizeof(server_ports[0]))];
+	fl->port[1] = server_ports[rng_below((uint32_t)nserver_ports)];
 	fl->buf_alloc[0] = fl->buf_alloc[1] = 262144;
 	fl->fwd_cnt[0] = fl->fwd_cnt[1] = 0;
 	fl->unacked[0] = fl->unacked[1] = 0;
@@ -1443,13 +1460,180 @@ generate_random(unsigned long long count, unsigned long long seed,
 	return 0;
 }
 
+/* --- repeat mode ----------------------------------------------------- */
+
+#define REPEAT_CID_STEP		16
+#define REPEAT_GAP_USEC		1000
+#define PCAP_MAGIC_USEC		0xa1b2c3d4U
+
+struct rpacket {
+	uint64_t	usec;		/* from the start of its file */
+	uint32_t	caplen, len;
+	unsigned char	*data;
+};
+
+struct rfile {
+	struct rpacket	*pkts;
+	size_t		n;
+	uint64_t	span;		/* its first to last packet */
+};
+
+static uint32_t
+get_h32(const unsigned char *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, 4);
+	return v;
+}
+
+static void
+read_exact(FILE *f, const char *path, void *buf, size_t n)
+{
+	if (fread(buf, 1, n, f) != n)
+		die("%s: truncated capture", path);
+}
+
+/* A classic pcap file of link type VSOCK, microsecond time stamps. */
+static void
+repeat_load(const char *path, struct rfile *rf)
+{
+	unsigned char h[24];
+	uint64_t t, t0 = 0;
+	size_t cap = 0;
+	FILE *f;
+
+	if ((f = fopen(path, "rb")) == NULL)
+		die("%s: %s", path, strerror(errno));
+	read_exact(f, path, h, 24);
+	if (get_h32(h) != PCAP_MAGIC_USEC || get_h32(h + 20) != DLT_VSOCK_NUM)
+		die("%s: not a VSOCK pcap file with microsecond time stamps",
+		    path);
+	memset(rf, 0, sizeof(*rf));
+	while (fread(h, 1, 16, f) == 16) {
+		struct rpacket *p;
+
+		if (rf->n == cap) {
+			cap = cap ? 2 * cap : 256;
+			rf->pkts = realloc(rf->pkts, cap * sizeof(*rf->pkts));
+			if (rf->pkts == NULL)
+				die("out of memory");
+		}
+		p = &rf->pkts[rf->n];
+		t = (uint64_t)get_h32(h) * 1000000 + get_h32(h + 4);
+		if (rf->n == 0)
+			t0 = t;
+		p->usec = t >= t0 ? t - t0 : 0;
+		p->caplen = get_h32(h + 8);
+		p->len = get_h32(h + 12);
+		if (p->caplen > DEFAULT_SNAPLEN || p->caplen > p->len)
+			die("%s: a record of %u bytes", path, p->caplen);
+		p->data = xmalloc(p->caplen);
+		read_exact(f, path, p->data, p->caplen);
+		rf->span = p->usec;
+		rf->n++;
+	}
+	(void)fclose(f);
+	if (rf->n == 0)
+		die("%s: no packets", path);
+}
+
+/* Moves the CIDs of a frame's vsockmon and virtio headers by step. */
+static void
+repeat_move_cids(unsigned char *d, uint32_t caplen, uint64_t step)
+{
+	static const size_t offs[] = { 0, 8, 32, 40 };
+	uint64_t cid;
+	size_t i;
+	int k;
+
+	for (i = 0; i < sizeof(offs) / sizeof(offs[0]); i++) {
+		if (offs[i] + 8 > caplen)
+			break;
+		cid = 0;
+		for (k = 7; k >= 0; k--)
+			cid = cid << 8 | d[offs[i] + k];
+		put_le(d + offs[i], cid + step, 8);
+	}
+}
+
+static int
+generate_repeat(unsigned long long count, const char *outpath,
+    char **paths, int npaths)
+{
+	struct rfile *files = xmalloc((size_t)npaths * sizeof(*files));
+	unsigned char *buf = xmalloc(DEFAULT_SNAPLEN);
+	unsigned long long done = 0, round = 0;
+	uint64_t start = BASE_SEC * 1000000, t;
+	struct out o;
+	size_t i;
+	int k;
+
+	for (k = 0; k < npaths; k++)
+		repeat_load(paths[k], &files[k]);
+	memset(&o, 0, sizeof(o));
+	o.format = FMT_PCAP;
+	o.linktype = DLT_VSOCK_NUM;
+	o.snaplen = DEFAULT_SNAPLEN;
+	out_open(&o, outpath);
+	out_header(&o);
+	for (round = 0; done < count; round++)
+		for (k = 0; k < npaths && done < count; k++) {
+			for (i = 0; i < files[k].n && done < count; i++) {
+				struct rpacket *p = &files[k].pkts[i];
+
+				memcpy(buf, p->data, p->caplen);
+				repeat_move_cids(buf, p->caplen,
+				    (round + 1) * REPEAT_CID_STEP);
+				t = start + p->usec;
+				out_record(&o, t / 1000000, (uint32_t)(t %
+				    1000000), buf, p->caplen, p->len);
+				done++;
+			}
+			start += files[k].span + REPEAT_GAP_USEC;
+		}
+	out_close(&o);
+	for (k = 0; k < npaths; k++) {
+		for (i = 0; i < files[k].n; i++)
+			free(files[k].pkts[i].data);
+		free(files[k].pkts);
+	}
+	free(files);
+	free(buf);
+	return 0;
+}
+
+/* --server-ports P,P,...: the ports of the random mode's servers. */
+static void
+parse_ports(const char *arg)
+{
+	char *copy = strdup(arg), *tok, *save = NULL;
+
+	if (copy == NULL)
+		die("out of memory");
+	nserver_ports = 0;
+	for (tok = strtok_r(copy, ",", &save); tok != NULL;
+	    tok = strtok_r(NULL, ",", &save)) {
+		if (nserver_ports == SERVER_PORTS_MAX)
+			die("--server-ports: more than %d ports",
+			    SERVER_PORTS_MAX);
+		server_ports[nserver_ports++] = (uint32_t)parse_number(
+		    "--server-ports", tok, UINT32_MAX);
+	}
+	free(copy);
+	if (nserver_ports == 0)
+		die("--server-ports: no port");
+}
+
 static void
 usage(void)
 {
 	fprintf(stderr,
 	    "usage: %s [-o out] description.txt\n"
 	    "       %s --random N --seed S [--flows F] [-s snaplen] "
-	    "[-F pcap|pcapng] [-o out]\n", progname, progname);
+	    "[-F pcap|pcapng] [--server-ports P,...] [-o out]\n"
+	    "       %s --repeat N [-o out] capture.pcap...\n", progname,
+	    progname, progname);
 	exit(2);
 }
 
@@ -1459,6 +1643,7 @@ main(int argc, char **argv)
 	const char *outpath = NULL, *desc = NULL;
 	unsigned long long count = 0, seed = 0;
 	int random_mode = 0, format = FMT_PCAP, i;
+	int repeat_mode = 0, npos = 0;
 	uint32_t snaplen = DEFAULT_SNAPLEN, nflows = NFLOWS;
 
 	for (i = 1; i < argc; i++) {
@@ -1470,8 +1655,14 @@ main(int argc, char **argv)
 			count = parse_number("--random", argv[++i],
 			    UINT64_MAX);
 			random_mode = 1;
+		} else if (strcmp(a, "--repeat") == 0 && i + 1 < argc) {
+			count = parse_number("--repeat", argv[++i],
+			    UINT64_MAX);
+			repeat_mode = 1;
 		} else if (strcmp(a, "--seed") == 0 && i + 1 < argc)
 			seed = parse_number("--seed", argv[++i], UINT64_MAX);
+		else if (strcmp(a, "--server-ports") == 0 && i + 1 < argc)
+			parse_ports(argv[++i]);
 		else if (strcmp(a, "--flows") == 0 && i + 1 < argc) {
 			nflows = (uint32_t)parse_number("--flows", argv[++i],
 			    10000000);
@@ -1495,10 +1686,25 @@ main(int argc, char **argv)
 			usage();
 		else if (a[0] == '-' && a[1] != '\0')
 			usage();
-		else if (desc == NULL)
-			desc = a;
-		else
+		else {
+			/* Positional: the description, or the captures. */
+			if (desc == NULL)
+				desc = a;
+			argv[npos++] = argv[i];
+		}
+	}
+	if (repeat_mode) {
+		if (npos == 0 || random_mode)
 			usage();
+		return generate_repeat(count, outpath, argv, npos);
+	}
+	if (npos > 1)
+		usage();
+	if (nserver_ports == 0) {
+		memcpy(server_ports, default_server_ports,
+		    sizeof(default_server_ports));
+		nserver_ports = sizeof(default_server_ports) /
+		    sizeof(default_server_ports[0]);
 	}
 	if (random_mode) {
 		if (desc != NULL)
