@@ -22,6 +22,12 @@
 # BENCH_PACKETS packets: the same one, where 24 connections at a time
 # open and close, and one over BENCH_FLOWS (default 100000) connections
 # at a time; with the conversations each has and the most open at once.
+# Then protocol decoding: instructions per packet with and without
+# decoding on the same capture, and on N packets of real ttrpc and gRPC
+# traffic (the captures of tests/captures played again and again) at
+# default and with -q -z rpc,vsock, with their ratios (targets: within
+# 2% on the first, at most 2x and 1x the first's default on the
+# second), and the peak RSS on a tenth and all of the RPC capture.
 # Environment: BENCH_PACKETS (default 1000000), BENCH_RUNS (default 3),
 # BENCH_CALLGRIND_PACKETS (packets run under callgrind, default 200000:
 # callgrind is ~50x slower), TCPDUMP (default /usr/bin/tcpdump),
@@ -139,6 +145,53 @@ for c in "$CAP" "$CAPF"; do
 		    2>&1 >/dev/null | tail -n 1)
 		printf '%-34s %-22s %10s\n' "$(basename "$c")" \
 		    "${opts:-default}" "$kb"
+	done
+done
+
+# --- protocol decoding ---------------------------------------------------------
+# The benchmark capture above has server ports of the port table (22,
+# 1024, 9000) with random payloads, where the decoders find no frame
+# and give up; --no-decode is the output without decoding.  The RPC
+# capture is the real ttrpc and gRPC captures of tests/captures played
+# again and again (vsockgen --repeat) to N packets.
+CAPR=$top/build/bench/bench-$N-rpc.pcap
+[ -f "$CAPR" ] || build/bench/tools/vsockgen --repeat "$N" -o "$CAPR" \
+    tests/captures/linux61-proto-ttrpc.pcap \
+    tests/captures/linux61-proto-grpc.pcap
+# instr_on CAPTURE OPTIONS...: instructions per packet
+instr_on() {
+	c=$1
+	shift
+	i1=$(instructions "$VSOCKDUMP" -n "$@" -c 1 -r "$c")
+	iN=$(instructions "$VSOCKDUMP" -n "$@" -c "$CGN" -r "$c")
+	awk "BEGIN { printf \"%.1f\", ($iN - $i1) / ($CGN - 1) }"
+}
+echo
+echo "protocol decoding: vsockdump, callgrind on the first $CGN packets"
+nd=$(instr_on "$CAP" --no-decode)
+dd=$(instr_on "$CAP")
+rd=$(instr_on "$CAPR")
+rq=$(instr_on "$CAPR" -q -z rpc,vsock)
+printf '%-34s %-22s %14s\n' capture options instr/packet
+printf '%-34s %-22s %14s\n' "$(basename "$CAP")" --no-decode "$nd" \
+    "$(basename "$CAP")" default "$dd" \
+    "$(basename "$CAPR")" default "$rd" \
+    "$(basename "$CAPR")" "-q -z rpc,vsock" "$rq"
+awk -v nd="$nd" -v dd="$dd" -v rd="$rd" -v rq="$rq" 'BEGIN {
+	printf "benchmark capture: default / --no-decode = %.3f (target <= 1.02)\n", dd / nd
+	printf "RPC capture default / benchmark default = %.3f (target <= 2)\n", rd / dd
+	printf "RPC capture -q -z rpc,vsock / benchmark default = %.3f (target <= 1)\n", rq / dd
+}'
+echo "calls: $("$VSOCKDUMP" -n -q -z rpc,vsock,json -r "$CAPR" 2>/dev/null |
+    awk -F'"calls":' '{ split($2, a, ","); n += a[1] } END { print n + 0 }') in $N packets"
+echo "peak RSS (GNU time %M) on the RPC capture: as many packets, as much memory?"
+printf '%-10s %-22s %10s\n' packets options "max RSS KiB"
+for n in $((N / 10)) "$N"; do
+	for opts in "" "-q -z rpc,vsock"; do
+		# shellcheck disable=SC2086
+		kb=$(/usr/bin/time -f %M "$VSOCKDUMP" -n -c "$n" $opts \
+		    -r "$CAPR" 2>&1 >/dev/null | tail -n 1)
+		printf '%-10s %-22s %10s\n' "$n" "${opts:-default}" "$kb"
 	done
 done
 
