@@ -227,6 +227,9 @@ fi
 # The protocol stage: real implementations over vsock (protocols/).
 if [ -d "$res/protocols" ]; then
 	sub_check protocols/check.sh
+	# vsockdump's decoders on the same captures, against the logs.
+	[ -n "${LIVE_HOST_VSOCKDUMP:-}" ] &&
+	    sub_check protocols/check-decoded.sh
 fi
 
 # Phase A, the connection analysis (scenarios/capture.sh).
