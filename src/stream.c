@@ -143,8 +143,9 @@ resync(struct stream *s, struct decode_frame *f)
 	sd->unsynced += (uint64_t)off;
 	consume(sd, (size_t)off);
 	sd->synced = 1;
-	decode_summary(f, "[in step again after %llu bytes]",
-	    (unsigned long long)sd->unsynced);
+	if (sd->unsynced > 0)
+		decode_summary(f, "[in step again after %llu bytes]",
+		    (unsigned long long)sd->unsynced);
 	sd->unsynced = 0;
 	sd->searched = 0;
 	return 1;
@@ -186,13 +187,29 @@ cut_frames(struct stream *s, struct decode_frame *f, size_t max)
 			continue;
 		}
 		if ((uint64_t)t > max && sd->len >= max) {
-			/* Longer than the bound: its first bytes, then pass. */
-			emit(s, f, sd->buf, sd->len, (uint64_t)t);
+			/*
+			 * Longer than the bound: its first bytes are held,
+			 * the rest passed, and it is decoded with the packet
+			 * that ends it.
+			 */
+			sd->held = (uint64_t)t;
 			sd->skip = (uint64_t)t - sd->len;
-			sd->len = 0;
 		}
 		return;
 	}
+}
+
+/* A held frame whose last byte has passed: decoded now. */
+static void
+release_held(struct stream *s, struct decode_frame *f)
+{
+	struct stream_dir *sd = &s->dir[f->dir];
+
+	if (sd->held == 0 || sd->skip > 0)
+		return;
+	emit(s, f, sd->buf, sd->len, sd->held);
+	sd->len = 0;
+	sd->held = 0;
 }
 
 /*
@@ -212,9 +229,10 @@ gap(struct stream *s, struct decode_frame *f, uint64_t missing)
 		t = s->dec->frame_len(s->state, f->dir, sd->buf, sd->len);
 	if (t > 0 && (uint64_t)t >= sd->len &&
 	    (uint64_t)t - sd->len >= missing) {
-		emit(s, f, sd->buf, sd->len, (uint64_t)t);
+		/* Held until the packet that ends it, as a long frame. */
+		sd->held = (uint64_t)t;
 		sd->skip = (uint64_t)t - sd->len - missing;
-		sd->len = 0;
+		release_held(s, f);
 		return;
 	}
 	sd->unsynced += sd->len + missing;
@@ -236,6 +254,7 @@ stream_bytes(struct stream *s, struct decode_frame *f, const uint8_t *p,
 	pass = sd->skip < missing ? sd->skip : missing;
 	sd->skip -= pass;
 	missing -= pass;
+	release_held(s, f);
 	if (s->dec->frame_len == NULL) {
 		/* Each packet's payload is a frame. */
 		if (have > 0 || missing > 0)

@@ -34,9 +34,9 @@
  * into its protocol's frames (however the packets cut them), a
  * SEQPACKET's messages (up to EOM).  Memory is bounded per direction:
  * a frame longer than the bound is decoded from its first bytes, the
- * rest skipped.  Bytes not captured (a snaplen, a drop, a capture
- * begun mid-stream) leave a direction out of step until the decoder
- * recognises the start of a frame again.
+ * rest passed over, with the packet that ends it.  Bytes not captured
+ * (a snaplen, a drop, a capture begun mid-stream) leave a direction out
+ * of step until the decoder recognises the start of a frame again.
  */
 
 #include <stddef.h>
@@ -48,6 +48,7 @@ struct stream_dir {
 	uint8_t		*buf;		/* the frame or message gathered */
 	size_t		len, cap;
 	uint64_t	skip;		/* bytes of a long frame to pass */
+	uint64_t	held;		/* its length; buf holds its start */
 	uint64_t	lost;		/* message: bytes not captured */
 	uint64_t	msg_total;	/* message: its length so far */
 	int		synced;		/* at the start of a frame */
