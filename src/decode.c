@@ -53,6 +53,7 @@
 #define DECODE_TEXT_MAX		4096	/* a packet's text, then "..." */
 
 static const struct decoder *const decoders[] = {
+	&decoder_ttrpc,
 	&decoder_ready, NULL
 };
 
@@ -65,6 +66,7 @@ static const struct {
 	uint32_t port;
 	const struct decoder *decoder;
 } port_table[] = {
+	{ 1024, &decoder_ttrpc },	/* the Kata Containers agent */
 	{ 9000, &decoder_ready },	/* the Nitro Enclaves ready signal */
 };
 

@@ -127,6 +127,7 @@ extern const char *decode_response(struct decode_frame *, uint64_t key,
     int error);
 
 /* The decoders (dec-*.c). */
+extern const struct decoder decoder_ttrpc;
 extern const struct decoder decoder_ready;
 
 /* --- for the analysis -------------------------------------------------- */
