@@ -5,6 +5,9 @@
 #   werror   gcc -Wall -Wextra -Werror build, TESTLIST through vsockdump
 #   asan     clang ASan+UBSan build (also -Werror), whole TESTLIST
 #   tshark   our decoding of the well-formed captures agrees with tshark's
+#   decoders the protocol decoders on the real protocol captures of
+#            tests/captures: calls, errors, unanswered requests and
+#            latencies per method as the programs' logs have them
 #   distcheck  make distcheck, offline (no network namespace)
 #   truncation  every prefix of every test packet through the printer
 #            (ASan+UBSan): a complete decode or " [|vsock]", never garbage
@@ -35,7 +38,8 @@
 #   write-errors  -w to a full file system, output to /dev/full or a
 #            closed pipe, by vsockdump and the patched tcpdump: a message,
 #            status 1, the file cut back to its last whole packet
-#   fuzz     the printer, file-reading and filter-compiler harnesses,
+#   fuzz     the printer, file-reading, tracker, decoder and
+#            filter-compiler harnesses,
 #            60 s each under libFuzzer (ASan+UBSan) and 20 s under
 #            AFL++: no finding
 #   live     Debian's 6.1 kernel under qemu: real vsock traffic captured
@@ -170,6 +174,13 @@ UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 if [ -x build/werror/vsockdump ]; then
 	tier tshark build/tshark.log env VSOCKDUMP=build/werror/vsockdump \
 	    VSOCKGEN=build/werror/tools/vsockgen sh tests/tshark-crosscheck.sh
+fi
+# The protocol decoders on the real captures kept in tests/captures,
+# against the programs' logs (the live tier checks fresh ones).
+if [ -x build/werror/vsockdump ]; then
+	tier decoders build/decoders.log \
+	    env LIVE_HOST_VSOCKDUMP=build/werror/vsockdump \
+	    sh tests/live/protocols/check-decoded.sh -p tests/captures/linux61-proto-
 fi
 # A release tarball is made from the tree alone: no network.
 single distcheck sh -c "cd build/werror && unshare -n make -s distcheck"

@@ -8,7 +8,8 @@
 # per method, the latencies within the times the client and server
 # logged, and for the protocols without calls the texts their logs say
 # went over the wire (identification strings, the server name, the
-# notify assignments, the ready byte).  Ends with "result PASSED FAILED".
+# notify assignments, the ready byte).  Ends with "result PASSED FAILED"
+# (for tests/live/check.sh) and "N passed, N failed" (for check-all).
 #
 # Usage: check-decoded.sh [-v] RESULTDIR
 #	the stage's results, RESULTDIR/protocols/NAME.pcap and .log
@@ -101,3 +102,5 @@ for name in ttrpc grpc http qmp ssh 9p tls notify ready; do
 	nfail=$((nfail + ${2:-1}))
 done
 echo "result $npass $nfail"
+echo "$npass passed, $nfail failed"
+[ "$nfail" -eq 0 ]
