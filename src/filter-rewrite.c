@@ -1320,6 +1320,7 @@ apply_value(struct parser *ps, size_t from, size_t to)
 		return;
 	}
 	if (to - from > 1 && !address_tail_ok(ps, from)) {
+		ps->pos = from + 2;	/* what follows the "/" or "mask" */
 		syntax_error(ps);
 		return;
 	}
