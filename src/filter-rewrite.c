@@ -718,6 +718,20 @@ id_follows(const struct parser *ps)
 	}
 }
 
+/*
+ * Can only an expression, not arithmetic, start at i: "not" or "vsock"
+ * after any "("?  libpcap's parser knows it there, and reports what is
+ * wrong inside before an operator after the ")".
+ */
+static int
+only_expr_follows(const struct parser *ps, size_t i)
+{
+	while (i < ps->ntoks && ps->toks[i].kind == T_LPAREN)
+		i++;
+	return i < ps->ntoks && (ps->toks[i].kind == T_NOT ||
+	    (ps->toks[i].kind == T_KW && ps->toks[i].kw == K_VSOCK));
+}
+
 static void parse_expr(struct parser *);
 static void parse_term(struct parser *);
 static void parse_id(struct parser *);
@@ -1553,7 +1567,8 @@ parse_term(struct parser *ps)
 		return;
 	case T_LPAREN:
 		end = closing(ps, ps->pos);
-		if (end != 0 && !is_arith_op(&ps->toks[end + 1])) {
+		if (end != 0 && (!is_arith_op(&ps->toks[end + 1]) ||
+		    only_expr_follows(ps, ps->pos + 1))) {
 			saved = ps->cur;
 			ps->pos++;
 			emit(ps, "(");
