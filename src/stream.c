@@ -85,6 +85,8 @@ stream_free(struct stream *s)
 static void
 append(struct stream_dir *sd, const uint8_t *p, size_t n)
 {
+	if (n == 0)
+		return;		/* sd->buf may be NULL yet (an empty message) */
 	if (sd->len + n > sd->cap) {
 		sd->cap = sd->cap == 0 ? 4096 : sd->cap;
 		while (sd->cap < sd->len + n)
