@@ -53,7 +53,7 @@
 #define DECODE_TEXT_MAX		4096	/* a packet's text, then "..." */
 
 static const struct decoder *const decoders[] = {
-	&decoder_qmp, &decoder_ready, NULL
+	&decoder_qmp, &decoder_notify, &decoder_ready, NULL
 };
 
 /*
