@@ -54,6 +54,8 @@
 
 static const struct decoder *const decoders[] = {
 	&decoder_ttrpc,
+	&decoder_qmp,
+	&decoder_notify,
 	&decoder_ready, NULL
 };
 
@@ -344,7 +346,8 @@ text_append(char *buf, size_t *len, const char *sep, const char *fmt,
 		n = vsnprintf(buf + *len, room, fmt, ap);
 	}
 	if (n < 0 || (size_t)n >= room) {
-		*len = DECODE_TEXT_MAX - sizeof(more);
+		/* The cut text ends before its NUL, the last byte of room. */
+		*len = DECODE_TEXT_MAX - sizeof(more) - 1;
 		memcpy(buf + *len, more, sizeof(more));
 		*len += sizeof(more) - 1;
 		return;

@@ -96,7 +96,9 @@ struct decode_frame {
 	int		dir;		/* 0: the src side sent it */
 	const uint8_t	*p;		/* its bytes */
 	size_t		n;		/* at hand, at most total */
-	uint64_t	total;		/* its length on the wire */
+	uint64_t	total;		/* its length on the wire, or: */
+#define DECODE_LEN_UNKNOWN	UINT64_MAX	/* no end was found within
+						   --decode-buffer bytes */
 	int		verbose;	/* -v count */
 	struct decode	*dec;
 	const struct vsock_conv_summary *conv;
@@ -128,6 +130,8 @@ extern const char *decode_response(struct decode_frame *, uint64_t key,
 
 /* The decoders (dec-*.c). */
 extern const struct decoder decoder_ttrpc;
+extern const struct decoder decoder_qmp;
+extern const struct decoder decoder_notify;
 extern const struct decoder decoder_ready;
 
 /* --- for the analysis -------------------------------------------------- */
