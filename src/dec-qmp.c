@@ -144,12 +144,12 @@ starts_message(const uint8_t *p, size_t n)
 
 /*
  * A frame is a run of separators, or one object.  An object's length is
- * known only at its end: until then, "one byte more than at hand" has
- * the stream layer wait, and once --decode-buffer bytes are at hand,
- * decode them as the start of a longer frame.  qmp_frame() then marks
- * the direction cut: what follows is the rest of that object, out of
- * step, unless it starts like a message (a cut by a one-byte gap).  The
- * scan goes on from where it stopped as bytes arrive.
+ * known only at its end: until then DECODE_MORE, and once
+ * --decode-buffer bytes are at hand the stream layer has them decoded
+ * as the start of a longer frame.  qmp_frame() then marks the direction
+ * cut: what follows is the rest of that object, out of step, unless it
+ * starts like a message (a cut by a one-byte gap).  The scan goes on
+ * from where it stopped as bytes arrive.
  */
 static int64_t
 qmp_frame_len(void *state, int dir, const uint8_t *p, size_t n)
@@ -170,7 +170,7 @@ qmp_frame_len(void *state, int dir, const uint8_t *p, size_t n)
 		case 0:
 			return DECODE_NOT_FRAME;
 		case -1:
-			return (int64_t)n + 1;
+			return DECODE_MORE;
 		}
 		st->cut[dir] = 0;
 	}
@@ -180,7 +180,7 @@ qmp_frame_len(void *state, int dir, const uint8_t *p, size_t n)
 	if (len == JSON_BAD)
 		return DECODE_NOT_FRAME;
 	if (len == JSON_MORE)
-		return (int64_t)n + 1;
+		return DECODE_MORE;
 	return len;
 }
 

@@ -170,6 +170,16 @@ cut_frames(struct stream *s, struct decode_frame *f, size_t max)
 		t = s->dec->frame_len(s->state, f->dir, sd->buf, sd->len);
 		if (t == DECODE_MORE && sd->len < max)
 			return;
+		if (t == DECODE_MORE) {
+			/*
+			 * No end within the bound: its first bytes, then the
+			 * next frame the decoder recognises.
+			 */
+			emit(s, f, sd->buf, sd->len, DECODE_LEN_UNKNOWN);
+			sd->len = 0;
+			sd->synced = 0;
+			continue;
+		}
 		if (t <= 0) {
 			/*
 			 * Not a frame (or a header beyond the bound): look
@@ -235,7 +245,12 @@ gap(struct stream *s, struct decode_frame *f, uint64_t missing)
 		release_held(s, f);
 		return;
 	}
-	sd->unsynced += sd->len + missing;
+	if (t == DECODE_MORE) {
+		/* Its end unknown: what there is, then out of step. */
+		emit(s, f, sd->buf, sd->len, DECODE_LEN_UNKNOWN);
+		sd->unsynced += missing;
+	} else
+		sd->unsynced += sd->len + missing;
 	sd->len = 0;
 	sd->synced = 0;
 }
