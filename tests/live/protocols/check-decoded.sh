@@ -65,9 +65,17 @@ texts() {
 		sed -n 's/.*Hostname in TLS extension: "\([^"]*\)".*/\1/p' "$2"
 		;;
 	notify)
-		# Each assignment of each message as the client sent it.
+		# Each assignment of each message as the client sent it, as
+		# the summary shows it: STATUS's value, and one with a space,
+		# a comma or a quote, in quotes.
 		sed -n '/^message who=notify-client/s/.* msg="\(.*\)"$/\1/p' \
-		    "$2" | sed 's/\\n/\n/g' | sed '/^$/d'
+		    "$2" | sed 's/\\n/\n/g' | sed '/^$/d' |
+		    awk '{
+			k = $0; sub(/=.*/, "", k); v = substr($0, length(k) + 2)
+			if (k == "STATUS" || v ~ /[ ,"]/)
+				v = "\"" v "\""
+			print k "=" v
+		    }'
 		;;
 	ready)
 		echo "0xb7"
