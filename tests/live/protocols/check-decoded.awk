@@ -14,7 +14,8 @@
 # The calls: for each method the log's client made (its "call" lines;
 # for 9p, the requests diod logged), the row of the same method has the
 # same number of calls, errors and unanswered requests, and no other
-# row is there.  The latency: vsockdump counts from the packet that
+# row is there; the packet lines show each answer with the status the
+# client logged (ttrpc and QMP: the summaries name the method answered).  The latency: vsockdump counts from the packet that
 # completes a request to the one that completes its answer, which lie
 # between the client's write and read (its sent= and recv=) and
 # enclose the server's handling (serve start= and end=, where the
@@ -88,6 +89,47 @@ function is_error(status) {
 	return status != "0" && status != "return"
 }
 
+# ttrpc's and gRPC's status codes, by the names the summaries give them.
+BEGIN {
+	n = split("OK CANCELLED UNKNOWN INVALID_ARGUMENT DEADLINE_EXCEEDED " \
+	    "NOT_FOUND ALREADY_EXISTS PERMISSION_DENIED RESOURCE_EXHAUSTED " \
+	    "FAILED_PRECONDITION ABORTED OUT_OF_RANGE UNIMPLEMENTED INTERNAL " \
+	    "UNAVAILABLE DATA_LOSS UNAUTHENTICATED", names, " ")
+	for (i = 1; i <= n; i++)
+		code[names[i]] = i - 1
+}
+
+# The status an answer's summary gives, as the log writes it; "" if the
+# text is no answer.
+function answer_status(seg,    w) {
+	if (proto == "ttrpc" && match(seg, /status [A-Z_0-9]+$/)) {
+		w = substr(seg, RSTART + 7, RLENGTH - 7)
+		return w in code ? code[w] : w
+	}
+	if (proto == "qmp" && match(seg, /error [A-Za-z]+ /))
+		return "error:" substr(seg, RSTART + 6, RLENGTH - 7)
+	if (proto == "qmp" && seg ~ /(^|, )return /)
+		return "return"
+	return ""
+}
+
+# The answers a packet line shows: each ends with its method in
+# parentheses, "... status NOT_FOUND (service/Method)".
+function answers_of(line,    i, seg, st, m) {
+	i = index(line, ": " toupper(proto) ": ")
+	if (i == 0)
+		return
+	line = substr(line, i + length(proto) + 4)
+	while (match(line, / \([^()]*\)/)) {
+		seg = substr(line, 1, RSTART - 1)
+		m = substr(line, RSTART + 2, RLENGTH - 3)
+		line = substr(line, RSTART + RLENGTH)
+		st = answer_status(seg)
+		if (st != "")
+			got_status[m SUBSEP st]++
+	}
+}
+
 function add_time(tab, m, ms) {
 	if (!((m, "n") in tab) || ms < tab[m, "min"])
 		tab[m, "min"] = ms
@@ -126,6 +168,7 @@ $1 == "L" {
 		if (st == "none" || val("recv") == "-")
 			unanswered[m]++
 		else {
+			want_status[m SUBSEP st]++
 			errors[m] += is_error(st)
 			add_time(client, m, (val("recv") - val("sent")) * 1000)
 		}
@@ -151,6 +194,7 @@ $1 == "J" {
 }
 $1 == "P" {
 	packets = packets substr($0, 3) "\n"
+	answers_of(substr($0, 3))
 	next
 }
 $1 == "S" {
@@ -164,12 +208,16 @@ function check_times(m,    lo, hi) {
 		    "min_ms " got_min[m])
 		return
 	}
-	lo = (m, "n") in server ? server[m, "min"] - tol : 0
+	lo = 0
+	if ((m, "n") in server && server[m, "min"] > tol)
+		lo = server[m, "min"] - tol
 	hi = client[m, "min"] + tol
 	ck(got_min[m] >= lo && got_min[m] <= hi,
 	    sprintf("%s: min %.3f ms within [%.3f, %.3f]", m, got_min[m], lo,
 	    hi))
-	lo = (m, "n") in server ? server[m, "max"] - tol : 0
+	lo = 0
+	if ((m, "n") in server && server[m, "max"] > tol)
+		lo = server[m, "max"] - tol
 	hi = client[m, "max"] + tol
 	ck(got_max[m] >= lo && got_max[m] <= hi,
 	    sprintf("%s: max %.3f ms within [%.3f, %.3f]", m, got_max[m], lo,
@@ -200,6 +248,21 @@ END {
 			ck(m in calls, m ": a method of the log",
 			    "vsockdump has a row the log has not")
 		ck(n > 0, "the log has calls")
+	}
+	if (proto == "ttrpc" || proto == "qmp") {
+		for (k in want_status) {
+			split(k, kk, SUBSEP)
+			ck(got_status[k] == want_status[k],
+			    sprintf("%s: %d answers with status %s", kk[1],
+			    want_status[k], kk[2]),
+			    sprintf("vsockdump: %d", got_status[k]))
+		}
+		for (k in got_status)
+			if (!(k in want_status)) {
+				split(k, kk, SUBSEP)
+				ck(0, sprintf("%s: no answer with status %s",
+				    kk[1], kk[2]), got_status[k] " in vsockdump")
+			}
 	}
 	for (i = 1; i <= nwant; i++)
 		ck(index(packets, want[i]) > 0, "decoded: " want[i])
