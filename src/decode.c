@@ -56,6 +56,7 @@ static const struct decoder *const decoders[] = {
 	&decoder_ttrpc,
 	&decoder_qmp,
 	&decoder_notify,
+	&decoder_ssh,
 	&decoder_ready, NULL
 };
 
@@ -68,6 +69,7 @@ static const struct {
 	uint32_t port;
 	const struct decoder *decoder;
 } port_table[] = {
+	{ 22, &decoder_ssh },		/* sshd over vsock (systemd) */
 	{ 1024, &decoder_ttrpc },	/* the Kata Containers agent */
 	{ 9000, &decoder_ready },	/* the Nitro Enclaves ready signal */
 };
