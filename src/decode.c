@@ -57,6 +57,7 @@ static const struct decoder *const decoders[] = {
 	&decoder_qmp,
 	&decoder_notify,
 	&decoder_ssh,
+	&decoder_9p,
 	&decoder_ready, NULL
 };
 
@@ -70,6 +71,7 @@ static const struct {
 	const struct decoder *decoder;
 } port_table[] = {
 	{ 22, &decoder_ssh },		/* sshd over vsock (systemd) */
+	{ 564, &decoder_9p },		/* 9P's registered port */
 	{ 1024, &decoder_ttrpc },	/* the Kata Containers agent */
 	{ 9000, &decoder_ready },	/* the Nitro Enclaves ready signal */
 };

@@ -133,6 +133,7 @@ extern const struct decoder decoder_ttrpc;
 extern const struct decoder decoder_qmp;
 extern const struct decoder decoder_notify;
 extern const struct decoder decoder_ssh;
+extern const struct decoder decoder_9p;
 extern const struct decoder decoder_ready;
 
 /* --- for the analysis -------------------------------------------------- */
