@@ -134,6 +134,7 @@ extern const struct decoder decoder_qmp;
 extern const struct decoder decoder_notify;
 extern const struct decoder decoder_ssh;
 extern const struct decoder decoder_9p;
+extern const struct decoder decoder_tls;
 extern const struct decoder decoder_ready;
 
 /* --- for the analysis -------------------------------------------------- */
