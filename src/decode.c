@@ -56,6 +56,9 @@ static const struct decoder *const decoders[] = {
 	&decoder_ttrpc,
 	&decoder_qmp,
 	&decoder_notify,
+	&decoder_ssh,
+	&decoder_9p,
+	&decoder_tls,
 	&decoder_ready, NULL
 };
 
@@ -68,7 +71,10 @@ static const struct {
 	uint32_t port;
 	const struct decoder *decoder;
 } port_table[] = {
+	{ 22, &decoder_ssh },		/* sshd over vsock (systemd) */
+	{ 564, &decoder_9p },		/* 9P's registered port */
 	{ 1024, &decoder_ttrpc },	/* the Kata Containers agent */
+	{ 8000, &decoder_tls },		/* Nitro Enclaves' vsock-proxy */
 	{ 9000, &decoder_ready },	/* the Nitro Enclaves ready signal */
 };
 

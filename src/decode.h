@@ -132,6 +132,9 @@ extern const char *decode_response(struct decode_frame *, uint64_t key,
 extern const struct decoder decoder_ttrpc;
 extern const struct decoder decoder_qmp;
 extern const struct decoder decoder_notify;
+extern const struct decoder decoder_ssh;
+extern const struct decoder decoder_9p;
+extern const struct decoder decoder_tls;
 extern const struct decoder decoder_ready;
 
 /* --- for the analysis -------------------------------------------------- */

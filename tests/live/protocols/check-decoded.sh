@@ -58,8 +58,10 @@ rpc_name() {
 texts() {
 	case $1 in
 	ssh)
-		sed -n 's/.*Local version string \(SSH-[^ ]*\).*/\1/p' "$2"
-		sed -n 's/.*remote software version \([^ ]*\).*/SSH-2.0-\1/p' "$2"
+		# ssh -E ends some of its lines with CR LF.
+		tr -d '\r' <"$2" | sed -n \
+		    -e 's/.*Local version string \(SSH-[^ ]*\).*/\1/p' \
+		    -e 's/.*remote software version \([^ ]*\).*/SSH-2.0-\1/p'
 		;;
 	tls)
 		sed -n 's/.*Hostname in TLS extension: "\([^"]*\)".*/\1/p' "$2"
