@@ -80,12 +80,10 @@
 #define EVENTS_PER_CALL		16	/* absences fetched at a time */
 
 struct analysis {
+	struct analysis_gate gate;	/* first: see analysis_packet() */
 	const struct analysis_options *opt;
 	netdissect_options *ndo;	/* for the time stamp format */
 	struct vsock_conv_tracker *tracker;
-	int		all;		/* the tracker sees every packet */
-	struct decode	*dec;		/* NULL: --no-decode */
-	const struct decode_gate *gate;	/* its test of every packet */
 	struct rpc	*rpc;
 	struct follow	**follows;	/* of opt->z, NULL where not Z_FOLLOW */
 	int		live, nano;
@@ -419,7 +417,7 @@ analysis_print_annotations(struct analysis *an, netdissect_options *ndo)
 
 	if (an == NULL)
 		return;
-	summary = decode_text(an->dec);
+	summary = decode_text(an->gate.dec);
 	if (ndo->ndo_vflag > 1 && an->cur.payload_len > 0) {
 		/* At -vv the payload's hex lines end the text: go below. */
 		sep = "\n\t";
@@ -431,7 +429,7 @@ analysis_print_annotations(struct analysis *an, netdissect_options *ndo)
 	} else if (*summary != '\0')
 		ND_PRINT("%s", summary);
 	print_notes(an, ndo, sep);
-	details = decode_details(an->dec);
+	details = decode_details(an->gate.dec);
 	if (*details != '\0')
 		ND_PRINT("%s", details);
 }
@@ -482,8 +480,8 @@ analysis_begin(const struct analysis_options *o, netdissect_options *ndo,
 	an = xrealloc(NULL, sizeof(*an));
 	memset(an, 0, sizeof(*an));
 	an->rpc = rpc_new(o->stall_ns);
-	an->dec = decode_new(&o->decode, dlt, an->rpc);
-	an->gate = decode_gate(an->dec);
+	an->gate.dec = decode_new(&o->decode, dlt, an->rpc);
+	an->gate.decode = decode_gate(an->gate.dec);
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.dlt = dlt;
 	cfg.stall_ns = o->stall_ns;
@@ -492,14 +490,14 @@ analysis_begin(const struct analysis_options *o, netdissect_options *ndo,
 	    o->conv_limit * SUMMARIES_PER_OPEN : 0;
 	cfg.linger_ns = LINGER_NS;
 	cfg.retired = decode_retired;
-	cfg.retired_arg = an->dec;
+	cfg.retired_arg = an->gate.dec;
 	if ((an->tracker = vsock_conv_new(&cfg)) == NULL)
 		error("out of memory");
 	an->opt = o;
 	an->ndo = ndo;
 	an->nano = nano;
 	an->live = live;
-	an->all = needs_every_packet(o);
+	an->gate.all = needs_every_packet(o);
 	an->slack_ns = (immediate ? IMMEDIATE_SLACK_MS : timeout_ms) *
 	    NS_PER_MS;
 	an->follows = xrealloc(NULL, (size_t)(o->nz + 1) *
@@ -547,14 +545,9 @@ packet_ns(const struct timeval *tv, int nano)
 	return s * NS_PER_SEC + (int64_t)tv->tv_usec % 1000000 * 1000;
 }
 
-/*
- * A packet the tracker follows.  Kept out of analysis_packet(), which
- * every packet enters, so that the test most packets end at stays a
- * few instructions.
- */
-static void __attribute__((noinline))
-track(struct analysis *an, const struct pcap_pkthdr *h, const u_char *sp,
-    u_int number)
+void
+analysis_track(struct analysis *an, const struct pcap_pkthdr *h,
+    const u_char *sp, u_int number)
 {
 	int64_t ns;
 	unsigned i;
@@ -574,36 +567,17 @@ track(struct analysis *an, const struct pcap_pkthdr *h, const u_char *sp,
 	for (k = 0; k < an->opt->nz; k++)
 		if (an->follows[k] != NULL)
 			follow_packet(an->follows[k], &an->cur);
-	decode_packet(an->dec, &an->cur, number, ns, an->ndo->ndo_vflag);
+	decode_packet(an->gate.dec, &an->cur, number, ns,
+	    an->ndo->ndo_vflag);
 }
 
-/* A packet the decoders may want: the tracker's if it knows it. */
-static int __attribute__((noinline))
-track_if_known(struct analysis *an, const struct pcap_pkthdr *h,
+int
+analysis_track_if_known(struct analysis *an, const struct pcap_pkthdr *h,
     const u_char *sp, u_int number)
 {
 	if (!vsock_conv_known(an->tracker, h->len, sp, h->caplen))
 		return 0;
-	track(an, h, sp, number);
-	return 1;
-}
-
-int
-analysis_packet(struct analysis *an, const struct pcap_pkthdr *h,
-    const u_char *sp, u_int number)
-{
-	if (an == NULL)
-		return 0;
-	if (!an->all) {
-		/* Only the packets the decoders may want. */
-		switch (decode_wants(an->dec, an->gate, sp, h->caplen)) {
-		case DECODE_NO:
-			return 0;
-		case DECODE_IF_KNOWN:
-			return track_if_known(an, h, sp, number);
-		}
-	}
-	track(an, h, sp, number);
+	analysis_track(an, h, sp, number);
 	return 1;
 }
 
@@ -695,7 +669,7 @@ analysis_end(struct analysis *an)
 	free(an->follows);
 	/* The tracker hands its conversations' streams back to decode. */
 	vsock_conv_free(an->tracker);
-	decode_free(an->dec);
+	decode_free(an->gate.dec);
 	rpc_free(an->rpc);
 	free(an);
 }

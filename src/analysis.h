@@ -102,11 +102,43 @@ extern struct analysis *analysis_begin(const struct analysis_options *,
     int immediate, int *unsupported);
 
 /*
+ * What analysis_packet() reads of every packet, inline: most packets
+ * end there when only the decoders need the tracker.  The first member
+ * of struct analysis.
+ */
+struct analysis_gate {
+	int		all;		/* the tracker sees every packet */
+	struct decode	*dec;		/* NULL: --no-decode */
+	const struct decode_gate *decode;	/* its test */
+};
+
+extern void analysis_track(struct analysis *, const struct pcap_pkthdr *,
+    const u_char *, u_int number);
+extern int analysis_track_if_known(struct analysis *,
+    const struct pcap_pkthdr *, const u_char *, u_int number);
+
+/*
  * Each packet, after the filter, before it is printed.  Returns whether
  * its line may have annotations (analysis_print_annotations()).
  */
-extern int analysis_packet(struct analysis *, const struct pcap_pkthdr *,
-    const u_char *, u_int number);
+static inline int
+analysis_packet(struct analysis *an, const struct pcap_pkthdr *h,
+    const u_char *sp, u_int number)
+{
+	const struct analysis_gate *g = (const struct analysis_gate *)an;
+
+	if (an == NULL)
+		return 0;
+	if (!g->all)
+		switch (decode_wants(g->dec, g->decode, sp, h->caplen)) {
+		case DECODE_NO:
+			return 0;
+		case DECODE_IF_KNOWN:
+			return analysis_track_if_known(an, h, sp, number);
+		}
+	analysis_track(an, h, sp, number);
+	return 1;
+}
 
 /*
  * The end of that packet's line: its protocol's summary, with --notes

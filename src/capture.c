@@ -73,8 +73,7 @@ annotated_printer(netdissect_options *ndo, const struct pcap_pkthdr *h,
 	struct capture *cap = (struct capture *)ndo;
 
 	(*cap->link_printer)(ndo, h, p);
-	if (cap->annotate)
-		analysis_print_annotations(cap->an, ndo);
+	analysis_print_annotations(cap->an, ndo);
 }
 
 int
@@ -83,9 +82,19 @@ capture_set_printer(struct capture *cap, int dlt, int annotate)
 	cap->link_printer = vsockdump_printer_for(dlt);
 	if (cap->link_printer == NULL)
 		return -1;
-	cap->ndo.ndo_if_printer = annotate ? annotated_printer :
-	    cap->link_printer;
+	cap->annotating = annotate;
+	cap->ndo.ndo_if_printer = cap->link_printer;
 	return 0;
+}
+
+void
+capture_print_packet(struct capture *cap, const struct pcap_pkthdr *h,
+    const u_char *sp, u_int number, int annotated)
+{
+	/* The plain printer where nothing can follow it, as most packets. */
+	cap->ndo.ndo_if_printer = annotated && cap->annotating ?
+	    annotated_printer : cap->link_printer;
+	pretty_print_packet(&cap->ndo, h, sp, number);
 }
 
 static void
@@ -131,6 +140,7 @@ static void
 handle_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *sp)
 {
 	struct capture *cap = (struct capture *)user;
+	int annotated;
 
 	cap->packets++;
 	if (cap->writing && cap->out.err == 0 && !cap->limit_reached) {
@@ -147,9 +157,9 @@ handle_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *sp)
 			error("%s", cap->out.msg);
 		}
 	}
-	cap->annotate = analysis_packet(cap->an, h, sp, cap->packets);
+	annotated = analysis_packet(cap->an, h, sp, cap->packets);
 	if (cap->printing)
-		pretty_print_packet(&cap->ndo, h, sp, cap->packets);
+		capture_print_packet(cap, h, sp, cap->packets, annotated);
 }
 
 /*

@@ -45,7 +45,7 @@ struct capture {
 	if_printer	link_printer;	/* the printer of the link type */
 	pcap_t		*pd;
 	struct analysis	*an;		/* NULL without analysis */
-	int		annotate;	/* the packet's line may have more */
+	int		annotating;	/* lines may end with annotations */
 	struct savefile	out;
 	int		writing;	/* to out (-w) */
 	int		printing;	/* to the standard output */
@@ -62,6 +62,13 @@ extern void capture_init(struct capture *);
  * it.
  */
 extern int capture_set_printer(struct capture *, int dlt, int annotate);
+
+/*
+ * Print a packet: with annotated (analysis_packet()'s answer), its
+ * line may end with the analysis's annotations.
+ */
+extern void capture_print_packet(struct capture *, const struct pcap_pkthdr *,
+    const u_char *, u_int number, int annotated);
 
 /* SIGINT, SIGTERM and SIGHUP stop the capture; SIGPIPE too, quietly. */
 extern void capture_catch_signals(struct capture *);

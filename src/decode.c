@@ -80,8 +80,7 @@ static const struct {
 
 #define NPORTS	(sizeof(port_table) / sizeof(port_table[0]))
 
-#define PORT_WORD(p)	(((p) % DECODE_PORT_BITS) / 64)
-#define PORT_BIT(p)	(UINT64_C(1) << ((p) & 63))
+#define SET_BIT(map, v)	((map)[(v) / 64] |= UINT64_C(1) << ((v) & 63))
 
 struct decode {
 	struct decode_gate gate;	/* the test of every packet */
@@ -185,6 +184,29 @@ decode_opt_buffer(struct decode_options *o, const char *arg)
 
 /* --- choosing a decoder ------------------------------------------------ */
 
+/*
+ * A probe's signature byte in the gate's map for its offset.  Were
+ * there more offsets than slots, the last slot would pass every byte:
+ * slower, still right.
+ */
+static void
+gate_add_signature(struct decode_gate *g, const struct decoder *d)
+{
+	int k;
+
+	for (k = 0; k < g->nsig; k++)
+		if (g->sig_off[k] == d->sig_off)
+			break;
+	if (k == g->nsig && g->nsig < DECODE_SIG_SLOTS)
+		g->sig_off[g->nsig++] = (uint32_t)d->sig_off;
+	if (k == DECODE_SIG_SLOTS) {
+		memset(g->sig_map[k - 1], 0xff, sizeof(g->sig_map[k - 1]));
+		g->sig_off[k - 1] = 0;
+		return;
+	}
+	SET_BIT(g->sig_map[k], d->sig_byte);
+}
+
 struct decode *
 decode_new(const struct decode_options *o, int dlt, struct rpc *rpc)
 {
@@ -201,19 +223,14 @@ decode_new(const struct decode_options *o, int dlt, struct rpc *rpc)
 	dec->gate.base = dlt == DLT_LINUX_SLL ? SLL_HDR_LEN :
 	    dlt == DLT_LINUX_SLL2 ? SLL2_HDR_LEN : 0;
 	for (i = 0; i < NPORTS; i++)
-		dec->gate.port_bits[PORT_WORD(port_table[i].port)] |=
-		    PORT_BIT(port_table[i].port);
+		SET_BIT(dec->gate.port_bits,
+		    port_table[i].port % DECODE_PORT_BITS);
 	for (k = 0; k < o->ndecode_as; k++)
-		dec->gate.port_bits[PORT_WORD(o->decode_as[k].port)] |=
-		    PORT_BIT(o->decode_as[k].port);
+		SET_BIT(dec->gate.port_bits,
+		    o->decode_as[k].port % DECODE_PORT_BITS);
 	for (k = 0; decoders[k] != NULL; k++)
-		if (decoders[k]->probe != NULL &&
-		    dec->gate.nprobes < DECODE_PROBES_MAX) {
-			dec->gate.sig_off[dec->gate.nprobes] =
-			    (uint32_t)decoders[k]->sig_off;
-			dec->gate.sig_byte[dec->gate.nprobes++] =
-			    decoders[k]->sig_byte;
-		}
+		if (decoders[k]->probe != NULL)
+			gate_add_signature(&dec->gate, decoders[k]);
 	return dec;
 }
 
@@ -289,21 +306,6 @@ const struct decode_gate *
 decode_gate(const struct decode *dec)
 {
 	return dec == NULL ? NULL : &dec->gate;
-}
-
-int
-decode_wants_payload(struct decode *dec, const uint8_t *p, uint32_t caplen)
-{
-	const struct decode_gate *g = &dec->gate;
-	uint32_t hdr_len = EXTRACT_LE_U_2(p + VSOCK_MON_OFF_THDR_LEN);
-	const uint8_t *pl = p + VSOCK_MON_HDR_LEN + hdr_len;
-	uint32_t n = caplen - VSOCK_MON_HDR_LEN - hdr_len;
-	int i;
-
-	for (i = 0; i < g->nprobes; i++)
-		if (n > g->sig_off[i] && pl[g->sig_off[i]] == g->sig_byte[i])
-			return decode_wants_more(dec, p, caplen);
-	return g->heuristic > 0 ? DECODE_IF_KNOWN : DECODE_NO;
 }
 
 /*

@@ -170,40 +170,42 @@ extern void decode_free(struct decode *);
  * does not see every frame anyway.  Every packet takes this test, so
  * its common answer is found inline (decode_wants()): on a port the
  * decoders follow (a bitmap of the ports modulo DECODE_PORT_BITS), or
- * of data (decode_wants_payload(): with a signature byte in place),
- * decode_wants_more() decides.
+ * data with a signature byte in place (a bitmap of the bytes at each
+ * offset the probes test), decode_wants_more() decides.
  */
 #define DECODE_IF_KNOWN		2
 #define DECODE_PORT_BITS	1024
-#define DECODE_PROBES_MAX	8
+#define DECODE_SIG_SLOTS	2	/* payload offsets of signature bytes */
 
 struct decode_gate {
 	uint64_t	port_bits[DECODE_PORT_BITS / 64];
 	uint32_t	base;		/* where the vsockmon header starts */
 	unsigned	heuristic;	/* conversations chosen by signature */
-	int		nprobes;
-	uint32_t	sig_off[DECODE_PROBES_MAX];
-	uint8_t		sig_byte[DECODE_PROBES_MAX];
+	int		nsig;		/* slots in use */
+	uint32_t	sig_off[DECODE_SIG_SLOTS];
+	uint64_t	sig_map[DECODE_SIG_SLOTS][4];	/* the bytes there */
 };
 
+#define DECODE_BIT(map, v) \
+	(((map)[(v) / 64] >> ((v) & 63)) & 1)
 #define DECODE_PORT_LISTED(g, port) \
-	(((g)->port_bits[((port) % DECODE_PORT_BITS) / 64] & \
-	(UINT64_C(1) << ((port) & 63))) != 0)
+	DECODE_BIT((g)->port_bits, (port) % DECODE_PORT_BITS)
+/* Payload pl of n bytes: a signature byte in place at slot k? */
+#define DECODE_SIG_AT(g, k, pl, n) \
+	((n) > (g)->sig_off[k] && DECODE_BIT((g)->sig_map[k], \
+	(pl)[(g)->sig_off[k]]))
 
 /* The gate of dec, NULL if dec is. */
 extern const struct decode_gate *decode_gate(const struct decode *);
 extern int decode_wants_more(struct decode *, const uint8_t *p,
-    uint32_t caplen);
-/* A data packet: decode_wants_more() if a signature byte is in place. */
-extern int decode_wants_payload(struct decode *, const uint8_t *p,
     uint32_t caplen);
 
 static inline int
 decode_wants(struct decode *dec, const struct decode_gate *g,
     const uint8_t *p, uint32_t caplen)
 {
-	const uint8_t *v;
-	uint32_t hdr_len;
+	const uint8_t *pl;
+	uint32_t hdr_len, n;
 
 	if (g == NULL || caplen < g->base + VSOCK_MON_HDR_LEN)
 		return DECODE_NO;
@@ -212,12 +214,18 @@ decode_wants(struct decode *dec, const struct decode_gate *g,
 	if (DECODE_PORT_LISTED(g, EXTRACT_LE_U_4(p + VSOCK_MON_OFF_DST_PORT)) ||
 	    DECODE_PORT_LISTED(g, EXTRACT_LE_U_4(p + VSOCK_MON_OFF_SRC_PORT)))
 		return decode_wants_more(dec, p, caplen);
+	/*
+	 * Payload bytes: a signature byte in place?  (An unused slot's map
+	 * is empty; decode_wants_more() checks the rest: the op, the
+	 * header.)
+	 */
 	hdr_len = EXTRACT_LE_U_2(p + VSOCK_MON_OFF_THDR_LEN);
-	v = p + VSOCK_MON_HDR_LEN;
-	if (g->nprobes > 0 && hdr_len >= VSOCK_VIRTIO_HDR_LEN &&
-	    caplen > VSOCK_MON_HDR_LEN + hdr_len &&
-	    EXTRACT_LE_U_2(v + VSOCK_VIRTIO_OFF_OP) == VSOCK_OP_RW)
-		return decode_wants_payload(dec, p, caplen);
+	if (caplen > VSOCK_MON_HDR_LEN + hdr_len) {
+		pl = p + VSOCK_MON_HDR_LEN + hdr_len;
+		n = caplen - VSOCK_MON_HDR_LEN - hdr_len;
+		if (DECODE_SIG_AT(g, 0, pl, n) || DECODE_SIG_AT(g, 1, pl, n))
+			return decode_wants_more(dec, p, caplen);
+	}
 	return g->heuristic > 0 ? DECODE_IF_KNOWN : DECODE_NO;
 }
 

@@ -376,8 +376,8 @@ run_analysis(const uint8_t *cfg, const uint8_t *data, size_t size,
 		h.caplen = caplen;
 		h.len = wire;
 		num++;
-		cap.annotate = analysis_packet(cap.an, &h, frame, num);
-		pretty_print_packet(ndo, &h, frame, num);
+		capture_print_packet(&cap, &h, frame, num,
+		    analysis_packet(cap.an, &h, frame, num));
 		free(frame);
 	}
 	analysis_end(cap.an);

@@ -144,9 +144,8 @@ send_packet(struct conn *c, int from_server, uint16_t op, uint32_t flags,
 	h.caplen = VSOCK_MON_HDR_LEN + VSOCK_VIRTIO_HDR_LEN + n;
 	h.len = h.caplen + missing;
 	c->number++;
-	c->cap->annotate = analysis_packet(c->cap->an, &h, f,
-	    c->number);
-	pretty_print_packet(&c->cap->ndo, &h, f, c->number);
+	capture_print_packet(c->cap, &h, f, c->number,
+	    analysis_packet(c->cap->an, &h, f, c->number));
 }
 
 static void
