@@ -310,27 +310,93 @@ is_hid(const char *s, size_t len)
 	return parts >= 2 && parts <= 4;
 }
 
+/* libpcap's {N}.{N}.{N}.{N}, N a decimal or 0x number, all of s[0, n). */
+static int
+is_v4_tail(const char *s, size_t n)
+{
+	size_t i = 0, start;
+	int parts;
+
+	for (parts = 0; parts < 4; parts++) {
+		if (parts > 0 && (i >= n || s[i++] != '.'))
+			return 0;
+		start = i;
+		if (i + 2 < n && s[i] == '0' && (s[i + 1] == 'x' ||
+		    s[i + 1] == 'X') && isxdigit((unsigned char)s[i + 2]))
+			for (i += 2; i < n && isxdigit((unsigned char)s[i]); i++)
+				;
+		else
+			while (i < n && isdigit((unsigned char)s[i]))
+				i++;
+		if (i == start)
+			return 0;
+	}
+	return i == n;
+}
+
 /*
- * An Ethernet address with colons or an IPv6 address: the run of hex
- * digits, colons and dots at s, if it holds a colon where libpcap's
- * scanner takes the whole run as one address.
+ * Is all of s[0, n) one of libpcap's IPv6 patterns: 8 groups of 1 to 4
+ * hex digits, or at most 7 with one "::"; or, before a dotted IPv4
+ * tail, 6 groups, or at most 5 with one "::".
+ */
+static int
+is_v6(const char *s, size_t n)
+{
+	size_t i = 0, start, end = n, groups = 0, k;
+	int dcolon = 0, v4 = 0;
+
+	for (k = n; k > 0 && s[k - 1] != ':'; k--)
+		;
+	if (k == 0)
+		return 0;
+	if (memchr(s + k, '.', n - k) != NULL) {
+		if (!is_v4_tail(s + k, n - k))
+			return 0;
+		v4 = 1;
+		end = k;	/* up to the ':' before the tail */
+	}
+	if (end >= 2 && s[0] == ':' && s[1] == ':') {
+		dcolon = 1;
+		i = 2;
+	}
+	while (i < end) {
+		for (start = i; i < end && s[i] != ':'; i++)
+			;
+		if (i - start < 1 || i - start > 4 ||
+		    !hex_groups(s + start, i - start, 1, ':', 1, 4))
+			return 0;
+		groups++;
+		if (i == end)
+			break;
+		if (++i < end && s[i] == ':') {
+			if (dcolon)
+				return 0;
+			dcolon = 1;
+			i++;
+		} else if (i == end && !v4)
+			return 0;	/* a ':' at the end */
+	}
+	if (v4)
+		return dcolon ? groups <= 5 : groups == 6;
+	return dcolon ? groups <= 7 : groups == 8;
+}
+
+/*
+ * An Ethernet address with colons or an IPv6 address at s: the length
+ * of libpcap's scanner's longest match of either, 0 if none.  The run
+ * of characters they may hold is bounded by the expression.
  */
 static size_t
 colon_address_len(const char *s)
 {
-	size_t n = 0, colons = 0, dcolon = 0;
+	size_t run = 0, n;
 
-	while (isxdigit((unsigned char)s[n]) || s[n] == ':' || s[n] == '.') {
-		if (s[n] == ':') {
-			colons++;
-			if (s[n + 1] == ':')
-				dcolon = 1;
-		}
-		n++;
-	}
-	if (colons == 5 || colons == 7 || dcolon ||
-	    (colons == 6 && memchr(s, '.', n) != NULL))
-		return n;
+	while (isxdigit((unsigned char)s[run]) || s[run] == ':' ||
+	    s[run] == '.' || s[run] == 'x' || s[run] == 'X')
+		run++;
+	for (n = run; n > 0; n--)
+		if (hex_groups(s, n, 6, ':', 1, 2) || is_v6(s, n))
+			return n;
 	return 0;
 }
 
