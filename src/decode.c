@@ -47,9 +47,6 @@
 #include "stream.h"
 #include "wire.h"
 
-/* --decode-buffer's default: bytes kept per direction of a conversation. */
-#define DECODE_BUFFER_DEFAULT	(256 * 1024)
-#define DECODE_BUFFER_MIN	64
 #define DECODE_TEXT_MAX		4096	/* a packet's text, then "..." */
 
 static const struct decoder *const decoders[] = {

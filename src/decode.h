@@ -139,6 +139,10 @@ extern const struct decoder decoder_ready;
 
 /* --- for the analysis -------------------------------------------------- */
 
+/* --decode-buffer: bytes kept per direction of a conversation. */
+#define DECODE_BUFFER_DEFAULT	(256 * 1024)
+#define DECODE_BUFFER_MIN	64
+
 /* The decoding options of the command line. */
 struct decode_options {
 	int		off;		/* --no-decode */

@@ -407,8 +407,8 @@ analysis_option(struct options *o, int op)
 		break;
 	case OPT_DECODE_BUF:
 		if (decode_opt_buffer(&o->analysis.decode, optarg) < 0)
-			error("invalid decode buffer %s (bytes, at least 64)",
-			    optarg);
+			error("invalid decode buffer %s (bytes, at least %d)",
+			    optarg, DECODE_BUFFER_MIN);
 		break;
 	default:
 		return 0;

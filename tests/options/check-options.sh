@@ -218,5 +218,37 @@ expect_error "-G -1" "invalid number of seconds -1" -r "$cap" -w "$W/x" -G -1
 expect_error "-C -w -" "-C and -G need a file name for -w, not the standard output" \
     -r "$cap" -w - -C 1
 
+# --- protocol decoding's options -------------------------------------------------
+names="ttrpc, grpc, http, qmp, notify, ssh, 9p, tls, ready, none"
+expect_error "--decode-as unknown protocol" \
+    "invalid --decode-as 99=foo (PORT=PROTOCOL, the protocol one of $names)" \
+    -r "$cap" --decode-as 99=foo
+expect_error "--decode-as without a port" \
+    "invalid --decode-as =ttrpc (PORT=PROTOCOL, the protocol one of $names)" \
+    -r "$cap" --decode-as =ttrpc
+expect_error "--decode-as without =" \
+    "invalid --decode-as 1024 (PORT=PROTOCOL, the protocol one of $names)" \
+    -r "$cap" --decode-as 1024
+expect_error "--decode-as port beyond 32 bits" \
+    "invalid --decode-as 4294967296=ttrpc (PORT=PROTOCOL, the protocol one of $names)" \
+    -r "$cap" --decode-as 4294967296=ttrpc
+expect_error "--decode-buffer below its least" \
+    "invalid decode buffer 63 (bytes, at least 64)" -r "$cap" --decode-buffer 63
+expect_error "--decode-buffer not a number" \
+    "invalid decode buffer 1k (bytes, at least 64)" -r "$cap" --decode-buffer 1k
+# On a capture no decoder follows, the output is the same with and
+# without decoders (and with every decoder forced on no port).
+ready=$top/tests/captures/linux61-proto-ready.pcap
+[ "$("$V" -n -r "$cap" 2>/dev/null)" = "$("$V" -n --no-decode -r "$cap" 2>/dev/null)" ]
+ck $? "no port decoded: the output is the same as with --no-decode"
+"$V" -n -r "$ready" 2>/dev/null | grep -q ': READY: ready 0xb7$'
+ck $? "the ready byte on port 9000 is decoded"
+[ "$("$V" -n --decode-as 9000=none -r "$ready" 2>/dev/null)" = \
+    "$("$V" -n --no-decode -r "$ready" 2>/dev/null)" ]
+ck $? "--decode-as 9000=none: the lines of --no-decode"
+[ "$("$V" -n --decode-as 9000=ready --decode-as 9000=none -r "$ready" 2>/dev/null)" = \
+    "$("$V" -n --no-decode -r "$ready" 2>/dev/null)" ]
+ck $? "--decode-as: the last one for a port counts"
+
 echo "$npass passed, $nfail failed"
 [ "$nfail" -eq 0 ]
