@@ -15,6 +15,8 @@
 #   PROTO_CAPTURES       where linux61-proto-{ssh,http,grpc}.pcap are
 #                        (default tests/captures)
 #   FUZZ_ROUNDS          editcap -E seeds per capture (default 3)
+#   SERIES=0             skip the upstream series check (it downloads
+#                        Debian's wireshark source package, 47 MB)
 #
 # Tests (one PASS or FAIL line each, then "N passed, N failed"):
 #   plugin-build    the plugin builds with -Wall -Wextra -Werror
@@ -31,6 +33,9 @@
 #   deprecated      vsock.virtio.src_prot/dst_prot still filter
 #   handoff ssh|http|grpc   (check-handoff.sh)
 #   robust hostile|truncation|fuzz   (check-robust.sh)
+#   series          the upstream series is what mkseries.sh generates,
+#                   applies to Debian's source, and passes checkAPIs.pl
+#                   and checkhf.pl (wireshark/upstream/check-series.sh)
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
@@ -202,6 +207,11 @@ for cap in "$WORK"/caps/*.pcap; do
 done
 # shellcheck disable=SC2086
 sh "$here/check-robust.sh" $robust
+
+# The upstream series.
+if [ "${SERIES:-1}" != 0 ]; then
+	check series bash "$top/wireshark/upstream/check-series.sh"
+fi
 
 cp "$WORK"/*.log "$WORKDIR/" 2>/dev/null
 grep '^FAIL' "$RESULTS" >"$WORKDIR/failures" || true
