@@ -8,6 +8,14 @@
 #   decoders the protocol decoders on the real protocol captures of
 #            tests/captures: calls, errors, unanswered requests and
 #            latencies per method as the programs' logs have them
+#   wireshark  the vsock dissector as a plugin for the system's Wireshark,
+#            installed in a new HOME: every field, the conversations, the
+#            expert infos and Follow of tshark against vsockdump, the
+#            hand-off to SSH/HTTP/gRPC, bad input, and the upstream series
+#            (wireshark/tests/run.sh)
+#   wireshark-upstream  opt-in (VSOCKDUMP_WIRESHARK_BUILD=1): libwireshark
+#            and tshark built from Debian's source with the series, their
+#            tests (wireshark/upstream/build-series.sh)
 #   distcheck  make distcheck, offline (no network namespace)
 #   truncation  every prefix of every test packet through the printer
 #            (ASan+UBSan): a complete decode or " [|vsock]", never garbage
@@ -181,6 +189,19 @@ if [ -x build/werror/vsockdump ]; then
 	tier decoders build/decoders.log \
 	    env LIVE_HOST_VSOCKDUMP=build/werror/vsockdump \
 	    sh tests/live/protocols/check-decoded.sh -p tests/captures/linux61-proto-
+if [ -x build/werror/vsockdump ]; then
+	tier wireshark build/wireshark.log env WORKDIR=build/wireshark.d \
+	    VSOCKDUMP=build/werror/vsockdump VSOCKGEN=build/werror/tools/vsockgen \
+	    sh wireshark/tests/run.sh
+	grep -E '^wireshark tier:' build/wireshark.log
+fi
+# Some 40 minutes on 2 cores: not in CI's hour.
+if [ "${VSOCKDUMP_WIRESHARK_BUILD:-0}" = 1 ] && [ -x build/werror/vsockdump ]; then
+	tier wireshark-upstream build/wireshark-upstream.log \
+	    env VSOCKDUMP=build/werror/vsockdump VSOCKGEN=build/werror/tools/vsockgen \
+	    bash wireshark/upstream/build-series.sh
+else
+	echo "wireshark-upstream: skipped (opt-in: VSOCKDUMP_WIRESHARK_BUILD=1)"
 fi
 # A release tarball is made from the tree alone: no network.
 single distcheck sh -c "cd build/werror && unshare -n make -s distcheck"

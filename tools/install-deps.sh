@@ -2,14 +2,16 @@
 # Installs the Debian packages vsockdump needs to build and test: the
 # build, the sanitizer and fuzz tiers, the distribution checks (which
 # also install each source package's Build-Depends), vsockdump's own
-# Debian package and the qemu live test (with its protocol stage's
-# Go packages and programs; tests/live/protocols/build.sh unpacks
-# qemu-guest-agent and diod itself: their packages start services).
+# Debian package, the Wireshark plugin and the qemu live test (with its
+# protocol stage's Go packages and programs; tests/live/protocols/build.sh
+# unpacks qemu-guest-agent and diod itself: their packages start
+# services).
 # Runs apt-get only for what is missing, so a second run costs nothing.
 set -eu
 
 PACKAGES="autoconf automake libtool pkg-config make gcc clang libc6-dev
 libpcap-dev tcpdump tshark valgrind util-linux time
+libwireshark-dev wireshark-dev
 libclang-rt-14-dev afl++
 quilt flex bison dpkg-dev devscripts iproute2 debhelper lintian
 qemu-system-x86 busybox-static cpio kmod xz-utils
