@@ -51,6 +51,8 @@
 
 static const struct decoder *const decoders[] = {
 	&decoder_ttrpc,
+	&decoder_grpc,
+	&decoder_http,
 	&decoder_qmp,
 	&decoder_notify,
 	&decoder_ssh,

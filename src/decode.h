@@ -130,6 +130,8 @@ extern const char *decode_response(struct decode_frame *, uint64_t key,
 
 /* The decoders (dec-*.c). */
 extern const struct decoder decoder_ttrpc;
+extern const struct decoder decoder_grpc;
+extern const struct decoder decoder_http;
 extern const struct decoder decoder_qmp;
 extern const struct decoder decoder_notify;
 extern const struct decoder decoder_ssh;
