@@ -189,6 +189,7 @@ if [ -x build/werror/vsockdump ]; then
 	tier decoders build/decoders.log \
 	    env LIVE_HOST_VSOCKDUMP=build/werror/vsockdump \
 	    sh tests/live/protocols/check-decoded.sh -p tests/captures/linux61-proto-
+fi
 if [ -x build/werror/vsockdump ]; then
 	tier wireshark build/wireshark.log env WORKDIR=build/wireshark.d \
 	    VSOCKDUMP=build/werror/vsockdump VSOCKGEN=build/werror/tools/vsockgen \
