@@ -2,7 +2,9 @@
 # Generate the quilt series patches/tcpdump/ and patches/libpcap/ from our
 # top-level sources (print-vsock.c, savefile-trim.[ch], tests/,
 # distro/tcpdump-vsock.1.in, distro/tcpdump-hunks/;
-# pcap-vsockmon.[ch], gencode-vsock.[ch], distro/libpcap-hunks/) against Debian's source packages (distro/dists.conf), deterministically:
+# pcap-vsockmon.[ch] with vsockmon-device.frag folded in,
+# gencode-vsock.frag, distro/libpcap-hunks/)
+# against Debian's source packages (distro/dists.conf), deterministically:
 # the same inputs give byte-identical patches (no timestamps, no Index:
 # lines, files sorted, Last-Update read from distro/PATCH_DATE).
 #

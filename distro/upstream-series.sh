@@ -1,6 +1,7 @@
 # The git format-patch series for upstream tcpdump master and libpcap
 # master, made by distro/mkpatches.sh (make patches) beside the Debian
-# series, from the same top-level files: print-vsock.c, pcap-vsockmon.[ch],
+# series, from the same top-level files: print-vsock.c, pcap-vsockmon.[ch]
+# (with vsockmon-device.frag folded in),
 # gencode-vsock.frag, our tests, and the hunk fragments of
 # distro/<pkg>-hunks/master/.  Sourced by mkpatches.sh, not run.
 #
@@ -303,6 +304,9 @@ other device to pcap-linux.c:
   the program has dropped its privileges, as tcpdump does by default,
   where a RTM_DELLINK cannot: rtnetlink checks CAP_NET_ADMIN on the
   sending task (netlink_net_capable()), not only on the socket's opener;
+  without CAP_SYS_ADMIN, which the namespace needs, the open fails and
+  says how to make a device by hand, so that no capture ever leaves a
+  device behind;
 - a TPACKET_V3 ring, kernel filters (falling back to userland), exact
   statistics, and a pcap_breakloop() that first hands over what the
   ring holds, so that ps_recv == packets delivered + ps_drop;
