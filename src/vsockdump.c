@@ -1119,7 +1119,10 @@ main(int argc, char **argv)
 			error("out of memory");
 		/*
 		 * "vsockmon" and vsockmon devices: vsockdump's own when
-		 * libpcap has no vsockmon module.
+		 * libpcap has no vsockmon module.  A device made for the
+		 * capture is in a network namespace of its own, which
+		 * vsockmon_open() leaves us in until pcap_activate() has
+		 * opened the capture's socket there.
 		 */
 		if (!native && vsockmon_is_name(device)) {
 			if (vsockmon_open(device, &vdev, ebuf,
@@ -1130,10 +1133,14 @@ main(int argc, char **argv)
 			if (device == NULL)
 				error("out of memory");
 		}
-		vsockmon_own = !native && vsockmon_is_device(device);
+		vsockmon_own = !native && (vdev.created ||
+		    vsockmon_is_device(device));
 		if (print_packets && (isatty(STDOUT_FILENO) || o.lflag))
 			timeout = 100;
 		pd = open_live(device, ndo, &o, timeout, !vsockmon_own, ebuf);
+		if (pd != NULL && vsockmon_return(&vdev, ebuf,
+		    sizeof(ebuf)) < 0)
+			error("%s", ebuf);
 		if (pd == NULL) {
 			numbered = device_by_number(device);
 			if (numbered == NULL)
@@ -1176,7 +1183,6 @@ main(int argc, char **argv)
 		ndo->ndo_if_printer = vsockdump_printer_for(dlt);
 		if (ndo->ndo_if_printer == NULL) {
 			pcap_close(pd);
-			vsockmon_release(&vdev);
 			unsupported_link_type(dlt);
 		}
 	}
@@ -1190,7 +1196,6 @@ main(int argc, char **argv)
 		bpf_dump(&fcode, o.dflag);
 		pcap_freecode(&fcode);
 		pcap_close(pd);
-		vsockmon_release(&vdev);
 		free(filter);
 		free(device);
 		return 0;
@@ -1199,7 +1204,6 @@ main(int argc, char **argv)
 	if (analysis_begin(ndo, dlt, ndo->ndo_tstamp_precision ==
 	    PCAP_TSTAMP_PRECISION_NANO, live, timeout, o.immediate) < 0) {
 		pcap_close(pd);
-		vsockmon_release(&vdev);
 		unsupported_link_type(dlt);
 	}
 	if (pcap_setfilter(pd, &fcode) < 0)
@@ -1215,8 +1219,8 @@ main(int argc, char **argv)
 	/*
 	 * -Z, as tcpdump: with -C or -G the files are made by the user;
 	 * otherwise the file is made first, then given to the user.  Only
-	 * root drops privileges.  A vsockmon device we created is removed
-	 * by its keeper, which keeps root's.
+	 * root drops privileges.  A vsockmon device made for the capture
+	 * goes with the capture's socket, whatever privileges are left.
 	 */
 	if (o.user != NULL && geteuid() != 0)
 		o.user = NULL;
@@ -1314,7 +1318,6 @@ main(int argc, char **argv)
 		failed = 1;
 	pcap_freecode(&fcode);
 	pcap_close(pd);
-	vsockmon_release(&vdev);
 	if (vlist != NULL && vlist != stdin)
 		(void)fclose(vlist);
 	free(filter);
