@@ -170,12 +170,6 @@ vsockmon_return(struct vsockmon_dev *dev, char *ebuf, size_t len)
 	return vsm_leave_private(&dev->home_ns, ebuf, len) == 0 ? 0 : -1;
 }
 
-void
-vsockmon_release(struct vsockmon_dev *dev)
-{
-	(void)dev;
-}
-
 const char *
 vsockmon_advice(const char *name, int status)
 {

@@ -91,11 +91,6 @@ extern int vsockmon_open(const char *, struct vsockmon_dev *, char *,
  * call).  Returns 0, or -1 with a message in ebuf.
  */
 extern int vsockmon_return(struct vsockmon_dev *, char *, size_t);
-/*
- * Nothing to do: the kernel removes a device made for the capture when
- * its socket is closed.  Kept until its callers are gone.
- */
-extern void vsockmon_release(struct vsockmon_dev *);
 
 /*
  * The advice for a libpcap error on a vsockmon device (missing
