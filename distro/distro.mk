@@ -28,8 +28,8 @@ fetch-upstream:
 	bash $(srcdir)/distro/fetch-upstream.sh
 
 # Regenerate patches/ from print-vsock.c, pcap-vsockmon.[ch], vsockmon-device.frag,
-# gencode-vsock.frag, savefile-trim.[ch], tests/ and distro/ (libpcap-hunks/,
-# tcpdump-hunks/).
+# gencode-vsock.frag, doc/README.vsockmon.md, savefile-trim.[ch], tests/ and
+# distro/ (libpcap-hunks/, tcpdump-hunks/).
 patches: tools/vsockgen$(EXEEXT)
 	$(DISTRO_ENV) bash $(srcdir)/distro/mkpatches.sh
 
