@@ -74,6 +74,8 @@
  *    even if it dies.  A rtnetlink request could not do that: the
  *    kernel checks CAP_NET_ADMIN on the task sending it
  *    (netlink_net_capable()), not only on the socket's opener.
+ *    Without the privilege to make a namespace (CAP_SYS_ADMIN), the
+ *    open fails and says how to create a device by hand.
  */
 
 /* For unshare() and setns(), as pcap-linux.c does. */
@@ -115,28 +117,15 @@
 #include <linux/if_packet.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
+#include <linux/vm_sockets.h>
 
 #include "pcap-vsockmon.h"
 #include "pcap-util.h"
 #include "extract.h"
 
-#ifndef ARPHRD_VSOCKMON
-#define ARPHRD_VSOCKMON		826
-#endif
-
 #ifndef DLT_VSOCK
 #define DLT_VSOCK		271
 #endif
-
-/* IOCTL_VM_SOCKETS_GET_LOCAL_CID from <linux/vm_sockets.h>. */
-#define VSM_IOCTL_GET_LOCAL_CID	_IO(7, 0xb9)
-
-#define VSM_PSEUDO_NAME		"vsockmon"
-#define VSM_LINK_KIND		"vsockmon"
-#define VSM_DESCRIPTION		"Linux vsock monitor"
-#define VSM_PRIVATE_NAME	"vsockmon0"	/* in its own namespace */
-#define VSM_PSEUDO_DESCRIPTION \
-	"Linux vsock monitor (a vsockmon device is created when opened)"
 
 /* Offsets in struct af_vsockmon_hdr (all fields little-endian). */
 #define VSM_OFF_SRC_CID		0
@@ -159,14 +148,14 @@
 #define VSM_DEFAULT_BUFFER	(2 * 1024 * 1024)
 #define VSM_TOV_MAX_MS		50	/* cap on the block-retire timeout */
 #define VSM_TOV_IMMEDIATE_MS	1
-#define VSM_DRAIN_SLACK_MS	40	/* timer granularity (HZ=100) and scheduling */
-#define VSM_MAX_LOCAL_CIDS	4
+
+/* Messages with an errno, for the device code below. */
+#define vsm_errmsg	pcapint_fmt_errmsg_for_errno
+#include "vsockmon-device.frag"
 
 struct pcap_vsockmon {
 	char		ifname[IF_NAMESIZE];
 	int		ifindex;
-
-	int		private_dev;	/* our own device, in its own namespace */
 
 	/* Ring. */
 	u_char		*ring;
@@ -206,350 +195,9 @@ struct pcap_vsockmon {
 	uint64_t	kern_drops;
 	uint64_t	user_rejected;
 
-	uint32_t	local_cids[VSM_MAX_LOCAL_CIDS];
+	uint64_t	local_cids[VSM_MAX_LOCAL_CIDS];
 	int		n_local_cids;
 };
-
-/*
- * sysfs helpers.
- */
-
-static int
-vsm_valid_ifname(const char *name)
-{
-	size_t len = strlen(name);
-
-	if (len == 0 || len >= IF_NAMESIZE)
-		return 0;
-	if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
-		return 0;
-	if (strchr(name, '/') != NULL)
-		return 0;
-	return 1;
-}
-
-/*
- * Read /sys/class/net/NAME/ATTR as a number (decimal or 0x-hex).
- * Returns 0 and sets *value, or -1 if there is no such attribute.
- */
-static int
-vsm_sysfs_number(const char *name, const char *attr, long *value)
-{
-	char path[PATH_MAX];
-	char buf[64];
-	FILE *f;
-	char *end;
-
-	if (!vsm_valid_ifname(name))
-		return -1;
-	snprintf(path, sizeof(path), "/sys/class/net/%s/%s", name, attr);
-	f = fopen(path, "r");
-	if (f == NULL)
-		return -1;
-	if (fgets(buf, sizeof(buf), f) == NULL) {
-		fclose(f);
-		return -1;
-	}
-	fclose(f);
-	errno = 0;
-	*value = strtol(buf, &end, 0);
-	if (errno != 0 || end == buf)
-		return -1;
-	return 0;
-}
-
-/* Copy an interface name already checked by vsm_valid_ifname(). */
-static void
-vsm_copy_ifname(char *dst, size_t dstlen, const char *src)
-{
-	size_t len = strlen(src);
-
-	if (len >= dstlen)
-		len = dstlen - 1;
-	memcpy(dst, src, len);
-	dst[len] = '\0';
-}
-
-static int
-vsm_if_exists(const char *name)
-{
-	long v;
-
-	return vsm_sysfs_number(name, "ifindex", &v) == 0;
-}
-
-static int
-vsm_is_vsockmon(const char *name)
-{
-	long type;
-
-	if (vsm_sysfs_number(name, "type", &type) == -1)
-		return 0;
-	return type == ARPHRD_VSOCKMON;
-}
-
-static int
-vsm_if_flags(const char *name, long *flags)
-{
-	return vsm_sysfs_number(name, "flags", flags);
-}
-
-/* "vsockmon" followed by one or more digits. */
-static int
-vsm_looks_like_vsockmon_name(const char *name)
-{
-	const char *cp;
-
-	if (strncmp(name, VSM_PSEUDO_NAME, sizeof(VSM_PSEUDO_NAME) - 1) != 0)
-		return 0;
-	cp = name + sizeof(VSM_PSEUDO_NAME) - 1;
-	if (*cp == '\0')
-		return 0;
-	for (; *cp != '\0'; cp++)
-		if (!isdigit((unsigned char)*cp))
-			return 0;
-	return 1;
-}
-
-/*
- * Can the kernel make a vsockmon device?  Yes if the module is loaded
- * (or built in), or if it is installed for the running kernel.
- */
-static int
-vsm_file_mentions(const char *path, const char *needle)
-{
-	char line[512];
-	FILE *f;
-	int found = 0;
-
-	f = fopen(path, "r");
-	if (f == NULL)
-		return 0;
-	while (fgets(line, sizeof(line), f) != NULL) {
-		if (strstr(line, needle) != NULL) {
-			found = 1;
-			break;
-		}
-	}
-	fclose(f);
-	return found;
-}
-
-static int
-vsm_kernel_can_create(void)
-{
-	struct stat st;
-	struct utsname un;
-	char path[PATH_MAX];
-
-	if (stat("/sys/module/vsockmon", &st) == 0)
-		return 1;
-	if (uname(&un) == -1)
-		return 0;
-	snprintf(path, sizeof(path), "/lib/modules/%s/modules.builtin",
-	    un.release);
-	if (vsm_file_mentions(path, "/vsockmon.ko"))
-		return 1;
-	snprintf(path, sizeof(path), "/lib/modules/%s/modules.alias",
-	    un.release);
-	if (vsm_file_mentions(path, "rtnl-link-vsockmon"))
-		return 1;
-	snprintf(path, sizeof(path), "/lib/modules/%s/modules.dep",
-	    un.release);
-	if (vsm_file_mentions(path, "/vsockmon.ko"))
-		return 1;
-	return 0;
-}
-
-/*
- * Find the vsockmon device that is up with the lowest ifindex.
- * Returns 0 and fills name, or -1 if there is none.
- */
-static int
-vsm_find_up_device(char *name, size_t namelen)
-{
-	DIR *d;
-	struct dirent *de;
-	long best = LONG_MAX, idx, flags;
-	int found = -1;
-
-	d = opendir("/sys/class/net");
-	if (d == NULL)
-		return -1;
-	while ((de = readdir(d)) != NULL) {
-		if (!vsm_valid_ifname(de->d_name))
-			continue;
-		if (!vsm_is_vsockmon(de->d_name))
-			continue;
-		if (vsm_if_flags(de->d_name, &flags) == -1 ||
-		    !(flags & IFF_UP))
-			continue;
-		if (vsm_sysfs_number(de->d_name, "ifindex", &idx) == -1)
-			continue;
-		if (idx < best) {
-			best = idx;
-			vsm_copy_ifname(name, namelen, de->d_name);
-			found = 0;
-		}
-	}
-	closedir(d);
-	return found;
-}
-
-/* A comma-separated list of the vsockmon devices, for messages. */
-static void
-vsm_list_devices(char *buf, size_t len)
-{
-	DIR *d;
-	struct dirent *de;
-	size_t used = 0;
-
-	buf[0] = '\0';
-	d = opendir("/sys/class/net");
-	if (d == NULL)
-		return;
-	while ((de = readdir(d)) != NULL) {
-		if (!vsm_valid_ifname(de->d_name) ||
-		    !vsm_is_vsockmon(de->d_name))
-			continue;
-		if (used + strlen(de->d_name) + 3 >= len)
-			break;
-		used += (size_t)snprintf(buf + used, len - used, "%s%s",
-		    used == 0 ? "" : ", ", de->d_name);
-	}
-	closedir(d);
-}
-
-/*
- * rtnetlink, to make a vsockmon device and bring it up.
- */
-
-struct vsm_nlreq {
-	struct nlmsghdr	nh;
-	struct ifinfomsg ifi;
-	char		attrs[256];
-};
-
-static struct rtattr *
-vsm_nl_attr(struct nlmsghdr *nh, size_t max, unsigned short type,
-    const void *data, size_t len)
-{
-	struct rtattr *rta;
-	size_t need = NLMSG_ALIGN(nh->nlmsg_len) + RTA_SPACE(len);
-
-	if (need > max)
-		return NULL;
-	rta = (struct rtattr *)((char *)nh + NLMSG_ALIGN(nh->nlmsg_len));
-	rta->rta_type = type;
-	rta->rta_len = (unsigned short)RTA_LENGTH(len);
-	if (len != 0)
-		memcpy(RTA_DATA(rta), data, len);
-	nh->nlmsg_len = (uint32_t)need;
-	return rta;
-}
-
-/*
- * Send one request and wait for its acknowledgement.
- * Returns 0, or a positive errno value.
- */
-static int
-vsm_rtnl_talk(struct nlmsghdr *nh)
-{
-	struct sockaddr_nl sa;
-	union {
-		struct nlmsghdr	nh;
-		char		buf[4096];
-	} ans;
-	int fd, err = EIO;
-	ssize_t n;
-	static uint32_t seq;
-
-	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
-	if (fd == -1)
-		return errno;
-	memset(&sa, 0, sizeof(sa));
-	sa.nl_family = AF_NETLINK;
-	nh->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
-	nh->nlmsg_seq = ++seq + (uint32_t)time(NULL);
-	if (sendto(fd, nh, nh->nlmsg_len, 0, (struct sockaddr *)&sa,
-	    sizeof(sa)) == -1) {
-		err = errno;
-		close(fd);
-		return err;
-	}
-	for (;;) {
-		struct nlmsghdr *h;
-		size_t left;
-
-		n = recv(fd, ans.buf, sizeof(ans.buf), 0);
-		if (n == -1) {
-			if (errno == EINTR)
-				continue;
-			err = errno;
-			break;
-		}
-		if (n == 0)
-			break;
-		left = (size_t)n;
-		for (h = &ans.nh; NLMSG_OK(h, left); h = NLMSG_NEXT(h, left)) {
-			if (h->nlmsg_seq != nh->nlmsg_seq)
-				continue;
-			if (h->nlmsg_type == NLMSG_ERROR) {
-				struct nlmsgerr *e = NLMSG_DATA(h);
-
-				if (h->nlmsg_len < NLMSG_LENGTH(sizeof(*e)))
-					err = EIO;
-				else
-					err = -e->error;
-				close(fd);
-				return err;
-			}
-		}
-	}
-	close(fd);
-	return err;
-}
-
-static int
-vsm_rtnl_create(const char *name)
-{
-	struct vsm_nlreq req;
-	struct rtattr *linkinfo;
-	const char *kind = VSM_LINK_KIND;
-
-	memset(&req, 0, sizeof(req));
-	req.nh.nlmsg_len = NLMSG_LENGTH(sizeof(struct ifinfomsg));
-	req.nh.nlmsg_type = RTM_NEWLINK;
-	req.nh.nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
-	req.ifi.ifi_family = AF_UNSPEC;
-	if (vsm_nl_attr(&req.nh, sizeof(req), IFLA_IFNAME, name,
-	    strlen(name) + 1) == NULL)
-		return EINVAL;
-	linkinfo = vsm_nl_attr(&req.nh, sizeof(req), IFLA_LINKINFO, NULL, 0);
-	if (linkinfo == NULL)
-		return EINVAL;
-	if (vsm_nl_attr(&req.nh, sizeof(req), IFLA_INFO_KIND, kind,
-	    strlen(kind)) == NULL)
-		return EINVAL;
-	linkinfo->rta_len = (unsigned short)((char *)&req +
-	    req.nh.nlmsg_len - (char *)linkinfo);
-	return vsm_rtnl_talk(&req.nh);
-}
-
-static int
-vsm_rtnl_set_up(int ifindex)
-{
-	struct vsm_nlreq req;
-
-	memset(&req, 0, sizeof(req));
-	req.nh.nlmsg_len = NLMSG_LENGTH(sizeof(struct ifinfomsg));
-	req.nh.nlmsg_type = RTM_NEWLINK;
-	req.ifi.ifi_family = AF_UNSPEC;
-	req.ifi.ifi_index = ifindex;
-	req.ifi.ifi_flags = IFF_UP;
-	req.ifi.ifi_change = IFF_UP;
-	return vsm_rtnl_talk(&req.nh);
-}
 
 /*
  * The packet socket, p->fd, in the calling thread's network namespace.
@@ -566,9 +214,7 @@ vsm_open_socket(pcap_t *p)
 	if (p->fd != -1)
 		return 0;
 	if (errno == EPERM || errno == EACCES) {
-		snprintf(p->errbuf, PCAP_ERRBUF_SIZE,
-		    "capturing on %s needs CAP_NET_RAW (run as root, "
-		    "or give the program cap_net_raw)", pv->ifname);
+		vsm_raw_perm_msg(p->errbuf, PCAP_ERRBUF_SIZE, pv->ifname);
 		return PCAP_ERROR_PERM_DENIED;
 	}
 	pcapint_fmt_errmsg_for_errno(p->errbuf, PCAP_ERRBUF_SIZE, errno,
@@ -577,135 +223,34 @@ vsm_open_socket(pcap_t *p)
 }
 
 /*
- * In the network namespace just made for it: create the capture's own
- * vsockmon device, bring it up and open the packet socket on it.
- * Returns 0, or a PCAP_ERROR_ value with p->errbuf set.
- */
-static int
-vsm_create_in_namespace(pcap_t *p)
-{
-	struct pcap_vsockmon *pv = p->priv;
-	unsigned int idx;
-	int err;
-
-	err = vsm_rtnl_create(VSM_PRIVATE_NAME);
-	if (err == EOPNOTSUPP || err == ENOENT || err == EAFNOSUPPORT) {
-		snprintf(p->errbuf, PCAP_ERRBUF_SIZE,
-		    "this kernel has no vsockmon support loaded: "
-		    "run 'modprobe vsockmon' (needs CONFIG_VSOCKMON)");
-		return PCAP_ERROR_NO_SUCH_DEVICE;
-	}
-	if (err != 0) {
-		pcapint_fmt_errmsg_for_errno(p->errbuf, PCAP_ERRBUF_SIZE, err,
-		    "can't create a vsockmon device (RTM_NEWLINK)");
-		return err == EPERM ? PCAP_ERROR_PERM_DENIED : PCAP_ERROR;
-	}
-	idx = if_nametoindex(VSM_PRIVATE_NAME);
-	if (idx == 0) {
-		pcapint_fmt_errmsg_for_errno(p->errbuf, PCAP_ERRBUF_SIZE, errno,
-		    "created %s but can't find it", VSM_PRIVATE_NAME);
-		return PCAP_ERROR;
-	}
-	vsm_copy_ifname(pv->ifname, sizeof(pv->ifname), VSM_PRIVATE_NAME);
-	pv->ifindex = (int)idx;
-	err = vsm_rtnl_set_up(pv->ifindex);
-	if (err != 0) {
-		pcapint_fmt_errmsg_for_errno(p->errbuf, PCAP_ERRBUF_SIZE, err,
-		    "can't bring up %s", VSM_PRIVATE_NAME);
-		return err == EPERM ? PCAP_ERROR_PERM_DENIED : PCAP_ERROR;
-	}
-	return vsm_open_socket(p);
-}
-
-/*
- * A vsockmon device for this capture alone, with the packet socket on
- * it (p->fd), in a new network namespace that only that socket keeps
- * alive: when the socket is closed (pcap_close(), or the kernel at
- * exit), the namespace ends and the kernel deletes the device.  The
- * calling thread enters the namespace for the time of the creation
- * and comes back to its own.  Returns 0, or a PCAP_ERROR_ value with
- * p->errbuf set.
+ * A vsockmon device for this capture alone (vsm_enter_private()), with
+ * the packet socket on it (p->fd), opened in the device's namespace,
+ * which from then on only that socket keeps alive.  Returns 0, or a
+ * PCAP_ERROR_ value with p->errbuf set.
  */
 static int
 vsm_create_private_device(pcap_t *p)
 {
 	struct pcap_vsockmon *pv = p->priv;
-	int own_ns, status;
+	unsigned int idx;
+	int home_ns, status;
 
-	own_ns = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-	if (own_ns == -1)	/* before Linux 3.17 */
-		own_ns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-	if (own_ns == -1) {
-		pcapint_fmt_errmsg_for_errno(p->errbuf, PCAP_ERRBUF_SIZE,
-		    errno, "can't open this thread's network namespace");
-		return PCAP_ERROR;
-	}
-	if (unshare(CLONE_NEWNET) == -1) {
-		if (errno == EPERM) {
-			snprintf(p->errbuf, PCAP_ERRBUF_SIZE,
-			    "creating a vsockmon device needs CAP_NET_ADMIN "
-			    "and CAP_SYS_ADMIN: run as root, or have one "
-			    "created beforehand with 'ip link add name "
-			    "vsockmon0 type vsockmon && ip link set vsockmon0 "
-			    "up'");
-			status = PCAP_ERROR_PERM_DENIED;
-		} else {
-			pcapint_fmt_errmsg_for_errno(p->errbuf,
-			    PCAP_ERRBUF_SIZE, errno,
-			    "can't make a network namespace for a vsockmon "
-			    "device");
-			status = PCAP_ERROR;
-		}
-		close(own_ns);
+	status = vsm_enter_private(pv->ifname, &home_ns, p->errbuf,
+	    PCAP_ERRBUF_SIZE);
+	if (status != 0)
 		return status;
-	}
-	pv->private_dev = 1;
-	status = vsm_create_in_namespace(p);
-	if (setns(own_ns, CLONE_NEWNET) == -1) {
+	idx = if_nametoindex(pv->ifname);
+	if (idx == 0) {
 		pcapint_fmt_errmsg_for_errno(p->errbuf, PCAP_ERRBUF_SIZE,
-		    errno, "can't return to this thread's network namespace");
+		    errno, "created %s but can't find it", pv->ifname);
 		status = PCAP_ERROR;
+	} else {
+		pv->ifindex = (int)idx;
+		status = vsm_open_socket(p);
 	}
-	close(own_ns);
+	if (vsm_leave_private(&home_ns, p->errbuf, PCAP_ERRBUF_SIZE) != 0)
+		status = PCAP_ERROR;
 	return status;
-}
-
-/*
- * Local CIDs, for pcap_setdirection(): 1 (loopback), the CID the
- * kernel reports for this machine, and 2 (host) when vhost-vsock is
- * present.
- */
-static void
-vsm_add_local_cid(struct pcap_vsockmon *pv, uint32_t cid)
-{
-	int i;
-
-	if (cid == 0xFFFFFFFFU)
-		return;
-	for (i = 0; i < pv->n_local_cids; i++)
-		if (pv->local_cids[i] == cid)
-			return;
-	if (pv->n_local_cids < VSM_MAX_LOCAL_CIDS)
-		pv->local_cids[pv->n_local_cids++] = cid;
-}
-
-static void
-vsm_find_local_cids(struct pcap_vsockmon *pv)
-{
-	struct stat st;
-	unsigned int cid;
-	int fd;
-
-	pv->n_local_cids = 0;
-	vsm_add_local_cid(pv, 1);
-	fd = open("/dev/vsock", O_RDONLY | O_CLOEXEC);
-	if (fd != -1) {
-		if (ioctl(fd, VSM_IOCTL_GET_LOCAL_CID, &cid) == 0)
-			vsm_add_local_cid(pv, cid);
-		close(fd);
-	}
-	if (stat("/dev/vhost-vsock", &st) == 0)
-		vsm_add_local_cid(pv, 2);
 }
 
 /* Is the 64-bit little-endian CID at data+off one of ours? */
@@ -713,16 +258,14 @@ static int
 vsm_cid_is_local(const struct pcap_vsockmon *pv, const u_char *data,
     u_int caplen, u_int off)
 {
-	uint32_t lo;
+	uint64_t cid;
 	int i;
 
 	if (caplen < off + 8)
 		return 0;
-	if (EXTRACT_LE_U_4(data + off + 4) != 0)
-		return 0;
-	lo = EXTRACT_LE_U_4(data + off);
+	cid = EXTRACT_LE_U_8(data + off);
 	for (i = 0; i < pv->n_local_cids; i++)
-		if (pv->local_cids[i] == lo)
+		if (pv->local_cids[i] == cid)
 			return 1;
 	return 0;
 }
@@ -787,13 +330,16 @@ vsm_build_program(pcap_t *p, int with_dir, int with_user, u_int *lenp)
 		    off + 4);
 		f[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
 		    0, 0, (uint8_t)(m + 1));
-		/* ...and the lower half (loaded byte-swapped) a local CID. */
+		/*
+		 * ...and the lower half (loaded byte-swapped) a local CID,
+		 * all of which fit in 32 bits (vsm_local_cids()).
+		 */
 		f[k++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
 		    off);
 		for (i = 0; i < m; i++)
 			f[k++] = (struct sock_filter)BPF_JUMP(
 			    BPF_JMP | BPF_JEQ | BPF_K,
-			    SWAPLONG(pv->local_cids[i]),
+			    SWAPLONG((uint32_t)pv->local_cids[i]),
 			    (uint8_t)(m - i), 0);
 		f[k++] = (struct sock_filter)BPF_STMT(BPF_JMP | BPF_JA,
 		    body_len);
@@ -1107,7 +653,7 @@ vsm_start_drain(pcap_t *p)
 		(void)vsm_attach(p, &none, 1);
 	pv->state = VSM_DRAINING;
 	clock_gettime(CLOCK_MONOTONIC, &pv->drain_deadline);
-	ms = 2L * pv->tov_ms + VSM_DRAIN_SLACK_MS;
+	ms = vsm_drain_wait_ms(pv->tov_ms);
 	pv->drain_deadline.tv_sec += ms / 1000;
 	pv->drain_deadline.tv_nsec += (ms % 1000) * 1000000L;
 	if (pv->drain_deadline.tv_nsec >= 1000000000L) {
@@ -1311,44 +857,23 @@ vsockmon_cleanup(pcap_t *p)
 }
 
 /*
- * Choose the device: the one named, or for "vsockmon" an existing one
- * that is up, or a new one.
+ * Choose the device (vsm_choose_device()): the one named, or for
+ * "vsockmon" an existing one that is up, or a new one; and open the
+ * packet socket on it.
  */
 static int
 vsm_pick_device(pcap_t *p)
 {
 	struct pcap_vsockmon *pv = p->priv;
-	const char *dev = p->opt.device;
-	char list[128];
-	long flags;
 	unsigned int idx;
+	int status;
 
-	if (strcmp(dev, VSM_PSEUDO_NAME) == 0 && !vsm_is_vsockmon(dev)) {
-		if (vsm_find_up_device(pv->ifname, sizeof(pv->ifname)) == -1)
-			return vsm_create_private_device(p);
-	} else {
-		if (!vsm_is_vsockmon(dev)) {
-			vsm_list_devices(list, sizeof(list));
-			if (list[0] != '\0')
-				snprintf(p->errbuf, PCAP_ERRBUF_SIZE,
-				    "%s: no such vsockmon device (there is "
-				    "%s); open \"vsockmon\" to use one", dev,
-				    list);
-			else if (vsm_kernel_can_create())
-				snprintf(p->errbuf, PCAP_ERRBUF_SIZE,
-				    "%s: no such vsockmon device; open "
-				    "\"vsockmon\" to have one created, or "
-				    "'ip link add name %s type vsockmon'",
-				    dev, dev);
-			else
-				snprintf(p->errbuf, PCAP_ERRBUF_SIZE,
-				    "%s: no such vsockmon device, and this "
-				    "kernel has no vsockmon support loaded: "
-				    "run 'modprobe vsockmon'", dev);
-			return PCAP_ERROR_NO_SUCH_DEVICE;
-		}
-		vsm_copy_ifname(pv->ifname, sizeof(pv->ifname), dev);
-	}
+	status = vsm_choose_device(p->opt.device, pv->ifname,
+	    sizeof(pv->ifname), p->errbuf, PCAP_ERRBUF_SIZE);
+	if (status == 1)
+		return vsm_create_private_device(p);
+	if (status != 0)
+		return status;
 	idx = if_nametoindex(pv->ifname);
 	if (idx == 0) {
 		snprintf(p->errbuf, PCAP_ERRBUF_SIZE,
@@ -1356,12 +881,6 @@ vsm_pick_device(pcap_t *p)
 		return PCAP_ERROR_NO_SUCH_DEVICE;
 	}
 	pv->ifindex = (int)idx;
-	if (vsm_if_flags(pv->ifname, &flags) == 0 && !(flags & IFF_UP)) {
-		snprintf(p->errbuf, PCAP_ERRBUF_SIZE,
-		    "%s is down: bring it up with 'ip link set %s up', or "
-		    "open \"vsockmon\"", pv->ifname, pv->ifname);
-		return PCAP_ERROR_IFACE_NOT_UP;
-	}
 	return vsm_open_socket(p);
 }
 
@@ -1457,7 +976,7 @@ vsockmon_activate(pcap_t *p)
 	status = vsm_pick_device(p);
 	if (status != 0)
 		goto fail;
-	vsm_find_local_cids(pv);
+	pv->n_local_cids = vsm_local_cids(pv->local_cids, VSM_MAX_LOCAL_CIDS);
 
 	status = vsm_setup_ring(p);
 	if (status != 0)
@@ -1487,9 +1006,7 @@ vsockmon_activate(pcap_t *p)
 	len = sizeof(err);
 	if (getsockopt(p->fd, SOL_SOCKET, SO_ERROR, &err, &len) == 0 &&
 	    err == ENETDOWN) {
-		snprintf(p->errbuf, PCAP_ERRBUF_SIZE,
-		    "%s is down: bring it up with 'ip link set %s up'",
-		    pv->ifname, pv->ifname);
+		vsm_down_msg(p->errbuf, PCAP_ERRBUF_SIZE, pv->ifname);
 		status = PCAP_ERROR_IFACE_NOT_UP;
 		goto fail;
 	}
@@ -1523,19 +1040,9 @@ vsockmon_create(const char *device, char *ebuf, int *is_ours)
 	struct pcap_vsockmon *pv;
 
 	*is_ours = 0;
-	if (strcmp(device, VSM_PSEUDO_NAME) == 0) {
-		/* An interface of another type with that name stays. */
-		if (vsm_if_exists(device) && !vsm_is_vsockmon(device))
-			return NULL;
-	} else if (!vsm_is_vsockmon(device)) {
-		/*
-		 * Claim vsockmonN names that don't exist, to say how to
-		 * get one; leave everything else to pcap-linux.c.
-		 */
-		if (!vsm_looks_like_vsockmon_name(device) ||
-		    vsm_if_exists(device))
-			return NULL;
-	}
+	/* Everything else stays with pcap-linux.c. */
+	if (!vsm_claims(device))
+		return NULL;
 	*is_ours = 1;
 
 	p = PCAP_CREATE_COMMON(ebuf, struct pcap_vsockmon);

@@ -16,7 +16,7 @@ EXTRA_DIST += distro/README distro/dists.conf distro/PATCH_DATE \
 	distro/check-distro.sh distro/build-debs.sh distro/tcpdump-vsock.1.in \
 	distro/series-lib.sh distro/upstream-series.sh distro/check-masters.sh \
 	distro/libpcap-hunks distro/tcpdump-hunks pcap-vsockmon.c pcap-vsockmon.h \
-	gencode-vsock.frag \
+	vsockmon-device.frag gencode-vsock.frag \
 	tests/filter tests/module \
 	patches/tcpdump patches/libpcap patches/upstream
 
@@ -27,8 +27,9 @@ EXTRA_DIST += distro/README distro/dists.conf distro/PATCH_DATE \
 fetch-upstream:
 	bash $(srcdir)/distro/fetch-upstream.sh
 
-# Regenerate patches/ from print-vsock.c, pcap-vsockmon.[ch], gencode-vsock.frag,
-# savefile-trim.[ch], tests/ and distro/ (libpcap-hunks/, tcpdump-hunks/).
+# Regenerate patches/ from print-vsock.c, pcap-vsockmon.[ch], vsockmon-device.frag,
+# gencode-vsock.frag, doc/README.vsockmon.md, savefile-trim.[ch], tests/ and
+# distro/ (libpcap-hunks/, tcpdump-hunks/).
 patches: tools/vsockgen$(EXEEXT)
 	$(DISTRO_ENV) bash $(srcdir)/distro/mkpatches.sh
 

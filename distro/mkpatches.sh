@@ -2,7 +2,9 @@
 # Generate the quilt series patches/tcpdump/ and patches/libpcap/ from our
 # top-level sources (print-vsock.c, savefile-trim.[ch], tests/,
 # distro/tcpdump-vsock.1.in, distro/tcpdump-hunks/;
-# pcap-vsockmon.[ch], gencode-vsock.[ch], distro/libpcap-hunks/) against Debian's source packages (distro/dists.conf), deterministically:
+# pcap-vsockmon.[ch] with vsockmon-device.frag folded in,
+# doc/README.vsockmon.md, gencode-vsock.frag, distro/libpcap-hunks/)
+# against Debian's source packages (distro/dists.conf), deterministically:
 # the same inputs give byte-identical patches (no timestamps, no Index:
 # lines, files sorted, Last-Update read from distro/PATCH_DATE).
 #
@@ -296,9 +298,9 @@ gen_libpcap() {
 
 	# 2. the capture module
 	q new 0002-pcap-vsockmon-capture-module-for-Linux-vsockmon-devices.patch
-	new_files "capture module" pcap-vsockmon.c pcap-vsockmon.h
+	new_files "capture module" pcap-vsockmon.c pcap-vsockmon.h doc/README.vsockmon.md
 	apply_version_hunks "$uver" "capture module" compat-pcapint-names.diff
-	apply_hunks "$uver" "capture module" vsockmon-build.diff vsockmon-register.diff
+	apply_hunks "$uver" "capture module" vsockmon-build.diff vsockmon-register.diff vsockmon-doc.diff
 	refresh
 	dep3 "Add a capture module for Linux vsockmon devices" \
 	     "pcap-vsockmon.c claims the network devices whose ARPHRD type is 826" \
@@ -315,7 +317,8 @@ gen_libpcap() {
 	     "as outgoing.  configure.ac (--disable-vsockmon) and CMakeLists.txt" \
 	     "(DISABLE_VSOCKMON) build it on Linux when the headers have what it" \
 	     "needs; pcap.c registers it in capture_source_types[].  configure must be" \
-	     "regenerated (autoreconf, as dh_autoreconf does)." |
+	     "regenerated (autoreconf, as dh_autoreconf does).  doc/README.vsockmon.md" \
+	     "describes the module's behaviour and the reasons for it." |
 		q header -r
 
 	# 3. the filter primitives, in gencode.c

@@ -117,15 +117,37 @@ append_fragment() {
 fragment_body() {
 	awk 'n >= 2 { print; next } /^ \*\/$/ { n++; if (n == 2) getline; next }' "$1"
 }
-# new_files <label> <file>...: files of ours that the package does not have
+# new_files <label> <file>...: files of ours that the package does not have,
+# with their fragments folded in (fold_fragments)
 new_files() {
 	local label=$1 f
 	shift
 	for f in "$@"; do
 		[ -e "$f" ] && die "$PKG: $label: $f already exists upstream"
 		track "$f"
-		cp "$TOP_SRCDIR/$f" "$f"
+		fold_fragments "$TOP_SRCDIR/$f" > "$f" || die "$PKG: $label: $f: a fragment it includes is missing"
 	done
+}
+# fold_fragments <file>: the file with each line '#include "NAME.frag"'
+# replaced by that fragment of ours (less its first two comments, as
+# append_fragment does): vsockmon-device.frag, the device code that
+# pcap-vsockmon.c shares with vsockdump, so that the file upstream gets
+# is self-contained
+fold_fragments() {
+	local line frag
+	while IFS= read -r line || [ -n "$line" ]; do
+		case $line in
+		'#include "'*'.frag"')
+			frag=${line#'#include "'}
+			frag=${frag%'"'}
+			[ -f "$TOP_SRCDIR/$frag" ] || return 1
+			fragment_body "$TOP_SRCDIR/$frag"
+			;;
+		*)
+			printf '%s\n' "$line"
+			;;
+		esac
+	done < "$1"
 }
 
 

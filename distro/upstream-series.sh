@@ -1,6 +1,7 @@
 # The git format-patch series for upstream tcpdump master and libpcap
 # master, made by distro/mkpatches.sh (make patches) beside the Debian
-# series, from the same top-level files: print-vsock.c, pcap-vsockmon.[ch],
+# series, from the same top-level files: print-vsock.c, pcap-vsockmon.[ch]
+# (with vsockmon-device.frag folded in), doc/README.vsockmon.md,
 # gencode-vsock.frag, our tests, and the hunk fragments of
 # distro/<pkg>-hunks/master/.  Sourced by mkpatches.sh, not run.
 #
@@ -280,8 +281,8 @@ programs packet by packet.  Add the first as an accept test; the second
 needs a shape the grammar alone does not produce, and is tested with
 the vsock primitives."
 
-	new_files "capture module" pcap-vsockmon.c pcap-vsockmon.h
-	apply_hunks master "capture module" vsockmon-build.diff vsockmon-register.diff
+	new_files "capture module" pcap-vsockmon.c pcap-vsockmon.h doc/README.vsockmon.md
+	apply_hunks master "capture module" vsockmon-build.diff vsockmon-register.diff vsockmon-doc.diff
 	commit "Add a capture module for Linux vsockmon devices
 
 A vsockmon device (ARPHRD_VSOCKMON, 826) receives a copy of every vsock
@@ -303,6 +304,9 @@ other device to pcap-linux.c:
   the program has dropped its privileges, as tcpdump does by default,
   where a RTM_DELLINK cannot: rtnetlink checks CAP_NET_ADMIN on the
   sending task (netlink_net_capable()), not only on the socket's opener;
+  without CAP_SYS_ADMIN, which the namespace needs, the open fails and
+  says how to make a device by hand, so that no capture ever leaves a
+  device behind;
 - a TPACKET_V3 ring, kernel filters (falling back to userland), exact
   statistics, and a pcap_breakloop() that first hands over what the
   ring holds, so that ps_recv == packets delivered + ps_drop;
@@ -310,7 +314,8 @@ other device to pcap-linux.c:
   packet as outgoing: \"in\" is traffic to a local CID, \"out\" from one.
 
 configure (--disable-vsockmon) and CMake (DISABLE_VSOCKMON) build it on
-Linux when the headers have what it needs."
+Linux when the headers have what it needs.  doc/README.vsockmon.md
+describes the module's behaviour and the reasons for it."
 
 	apply_hunks master "vsock filters" vsock-filter-gencode.diff vsock-filter-grammar.diff vsock-filter-tests.diff
 	append_fragment gencode-vsock.frag gencode.c

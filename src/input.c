@@ -241,7 +241,9 @@ open_dead(struct input *in, struct options *o, netdissect_options *ndo)
 /*
  * The device to capture on: -i's, or the first of -D's list; for
  * "vsockmon" (and vsockmon devices) on a libpcap without vsock support,
- * vsockdump's own vsockmon device.
+ * vsockdump's own vsockmon device.  A device made for the capture is in
+ * a network namespace of its own, which vsockmon_open() leaves us in
+ * until open_device() has opened the capture's socket there.
  */
 static void
 pick_device(struct input *in, const struct options *o)
@@ -257,7 +259,8 @@ pick_device(struct input *in, const struct options *o)
 		free(in->device);
 		in->device = xstrdup(in->vdev.name);
 	}
-	in->vsockmon_own = !in->native && vsockmon_is_device(in->device);
+	in->vsockmon_own = !in->native && (in->vdev.created ||
+	    vsockmon_is_device(in->device));
 }
 
 /*
@@ -272,8 +275,11 @@ open_device(struct input *in, const struct options *o,
 
 	in->pd = open_live(in->device, ndo, o, in->timeout,
 	    !in->vsockmon_own, ebuf);
-	if (in->pd != NULL)
+	if (in->pd != NULL) {
+		if (vsockmon_return(&in->vdev, ebuf, sizeof(ebuf)) < 0)
+			error("%s", ebuf);
 		return;
+	}
 	numbered = device_by_number(in->device);
 	if (numbered == NULL)
 		error("%s", ebuf);
@@ -393,7 +399,6 @@ input_close(struct input *in)
 	if (in->pd != NULL)
 		pcap_close(in->pd);
 	in->pd = NULL;
-	vsockmon_release(&in->vdev);
 	if (in->vlist != NULL && in->vlist != stdin)
 		(void)fclose(in->vlist);
 	free(in->device);

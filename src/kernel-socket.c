@@ -60,11 +60,9 @@
 #include <linux/filter.h>
 
 #include "kernel-socket.h"
+#include "vsockmon.h"
 #include "wire.h"
 
-
-/* Time for the scheduler and a timer tick beyond two block timeouts. */
-#define DRAIN_SLACK_MS		250
 /*
  * How often the drain asks libpcap again: the kernel retires the block
  * being filled on a timer, which says nothing to poll() on an AF_PACKET
@@ -184,10 +182,13 @@ ms_since(const struct timespec *t0)
 
 /*
  * A filter that accepts nothing stops the kernel from counting more;
- * then the ring is read until it has handed over what it counted.  A
- * read that fails (the device is gone) is tried again: libpcap reports
- * the failure only when no block is ready, and the kernel still
- * retires the last one on its timer.
+ * then the ring is read until it has handed over what it counted, for
+ * at most the time libpcap's vsockmon module waits for the same ring
+ * (vsockmon_drain_wait_ms(): two block-retire periods and a slack).
+ * pcap-linux.c gives the ring the packet buffer timeout as its
+ * block-retire timeout.  A read that fails (the device is gone) is
+ * tried again: libpcap reports the failure only when no block is
+ * ready, and the kernel still retires the last one on its timer.
  */
 void
 kernel_drain(pcap_t *pd, pcap_handler callback, u_char *user,
@@ -201,7 +202,7 @@ kernel_drain(pcap_t *pd, pcap_handler callback, u_char *user,
 	struct pcap_stat st;
 	struct pollfd pfd;
 	struct timespec t0;
-	long wait_ms = 2L * timeout_ms + DRAIN_SLACK_MS, left;
+	long wait_ms = vsockmon_drain_wait_ms(timeout_ms), left;
 	int fd = pcap_fileno(pd);
 
 	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog,

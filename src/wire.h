@@ -40,8 +40,11 @@
  * big-endian.
  *
  * The files that go upstream (print-vsock.c, pcap-vsockmon.c,
- * gencode-vsock.frag) keep definitions of their own: tcpdump and
- * libpcap take each of them as the self-contained file it is.
+ * gencode-vsock.frag, and vsockmon-device.frag, which src/vsockmon.c
+ * shares with pcap-vsockmon.c) keep definitions of their own: tcpdump
+ * and libpcap take each of them as the self-contained file it is.
+ * vsockmon-device.frag's are behind #ifndef, so that src/vsockmon.c
+ * uses this file's.
  */
 
 /* Link-layer types, where the system's pcap.h lacks them. */

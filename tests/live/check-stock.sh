@@ -12,9 +12,12 @@
 #		"vsockmon0" fails saying 'modprobe vsockmon'
 #   nodev	-D lists the pseudo-device once; as nobody, opening it
 #		fails naming CAP_NET_ADMIN and leaves no device; "-i
-#		vsockmon" creates one device, up, and it is gone after
-#		SIGINT, after SIGTERM with -Z nobody (the capture really
-#		ran as nobody), and after SIGKILL
+#		vsockmon" creates one device, up, in a namespace of its own
+#		(none appears here; the vsockmon module's references go
+#		0, 1), with no process beside vsockdump, and it is gone
+#		(references back to 0) after SIGINT, after SIGTERM with -Z
+#		nobody (the capture really ran as nobody), and after
+#		SIGKILL
 #   main	-D lists vsockmon0 once as "Linux vsock monitor", no
 #		pseudo-device; -L lists VSOCK; as nobody, opening vsockmon0
 #		fails naming CAP_NET_RAW; a deleted device ends the capture
@@ -57,7 +60,18 @@ kernel_view() {
 	    { print }' "$1"
 }
 pseudo='vsockmon (Linux vsock monitor (a vsockmon device is created when opened))'
-onedev='^ vsockmon[0-9]*(unknown)$\|^ vsockmon[0-9]*(up)$'
+
+# refs STEP: the vsockmon module's reference count at STEP; uid NAME,
+# children NAME: the user capture NAME ran as, the processes it had
+refs() {
+	sed -n "s/^$1: //p" "$res/refcnt.txt" 2>/dev/null | head -n 1
+}
+uid() {
+	sed -n "s/^$1: //p" "$res/uids.txt" 2>/dev/null | head -n 1
+}
+children() {
+	sed -n "s/^$1://p" "$res/children.txt" 2>/dev/null | head -n 1
+}
 
 # --- nomod -------------------------------------------------------------
 if [ -f "$res/vs-nomod-open.rc" ]; then
@@ -92,24 +106,35 @@ if [ -f "$res/vs-nodev-D.out" ]; then
 
 	b=$(links vs-create-before) d=$(links vs-create-during)
 	a=$(links vs-create-after)
-	info "$V -i vsockmon: devices before '$b', during '$d', after '$a'"
-	[ -z "$b" ]
-	ck $? "$V -i vsockmon: no vsockmon device before" -- "$b"
-	echo "$d" | grep -q "$onedev"
-	ck $? "$V -i vsockmon: created one device, up" -- "$d"
-	[ -n "$d" ] && [ -z "$a" ]
-	ck $? "$V -i vsockmon: the device is removed at exit (SIGINT)" -- "$a"
+	rb=$(refs vs-create-before) rd=$(refs vs-create-during)
+	ra=$(refs vs-create-after)
+	info "$V -i vsockmon: vsockmon devices here before '$b', during" \
+	    "'$d', after '$a'; the module's references $rb, $rd, $ra;" \
+	    "vsockdump's child processes: '$(children vs-create)'"
+	[ -z "$b$d$a" ]
+	ck $? "$V -i vsockmon: the device it creates is in a namespace of" \
+	    "its own (none appears here)" -- "$b|$d|$a"
+	[ "$rb" = 0 ] && [ "$rd" = 1 ]
+	ck $? "$V -i vsockmon: created one device, up, while capturing" \
+	    "(the vsockmon module's references: 0, then 1)" -- "$rb, $rd"
+	grep -q '^vs-create:$' "$res/children.txt" 2>/dev/null
+	ck $? "$V -i vsockmon: no helper process (vsockdump has no child)" \
+	    -- "children:$(children vs-create)"
+	[ "$rd" = 1 ] && [ "$ra" = 0 ]
+	ck $? "$V -i vsockmon: the device is gone after exit (SIGINT;" \
+	    "references back to 0)" -- "$rd, then $ra"
 	[ "$(rcof vs-create)" = 0 ]
 	ck $? "$V -i vsockmon: exit status 0 after SIGINT" -- "$(rcof vs-create)"
 
 	d=$(links vs-createz-during) a=$(links vs-createz-after)
-	echo "$d" | grep -q "$onedev" && [ -z "$a" ]
-	ck $? "$V -i vsockmon -Z nobody: created, and removed after" \
-	    "SIGTERM although the capture had dropped to nobody" \
-	    -- "during '$d', after '$a'"
-	grep -qx 'uid 65534' "$res/vs-createz.uid" 2>/dev/null
+	rd=$(refs vs-createz-during) ra=$(refs vs-createz-after)
+	[ -z "$d$a" ] && [ "$rd" = 1 ] && [ "$ra" = 0 ]
+	ck $? "$V -i vsockmon -Z nobody: created, and gone after SIGTERM" \
+	    "although the capture had dropped to nobody" \
+	    -- "devices here '$d' then '$a', references $rd then $ra"
+	[ "$(uid vs-createz)" = 65534 ]
 	ck $? "$V -Z nobody: the capturing process ran as uid 65534" \
-	    -- "$(cat "$res/vs-createz.uid" 2>/dev/null)"
+	    -- "uid $(uid vs-createz)"
 	[ "$(rcof vs-createz)" = 0 ]
 	ck $? "$V -Z nobody: exit status 0 after SIGTERM" \
 	    -- "$(rcof vs-createz)"
@@ -119,9 +144,10 @@ if [ -f "$res/vs-nodev-D.out" ]; then
 	ck $? "$V -Z nobody: its pcap holds the traffic" -- "${nz:-no} packets"
 
 	d=$(links vs-kill-during) a=$(links vs-kill-after)
-	echo "$d" | grep -q "$onedev" && [ -z "$a" ]
-	ck $? "$V -i vsockmon killed (SIGKILL): the device is removed" \
-	    "all the same" -- "during '$d', after '$a'"
+	rd=$(refs vs-kill-during) ra=$(refs vs-kill-after)
+	[ -z "$d$a" ] && [ "$rd" = 1 ] && [ "$ra" = 0 ]
+	ck $? "$V -i vsockmon killed (SIGKILL): the device is gone all" \
+	    "the same" -- "devices here '$d' then '$a', references $rd then $ra"
 else
 	ck 1 "stock stage nodev ran" -- "no vs-nodev-D.out"
 fi

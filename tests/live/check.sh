@@ -219,6 +219,12 @@ if [ -f "$res/vs-nomod-D.out" ] || [ -f "$res/vs-main-D.out" ]; then
 	sub_check check-stock.sh
 fi
 
+# The module and vsockdump with CAP_NET_ADMIN and CAP_NET_RAW only
+# (scenarios/caps.sh).
+if [ -f "$res/caps-getcap.txt" ] || [ -f "$res/caps-who.txt" ]; then
+	sub_check check-caps.sh
+fi
+
 # The fault stage's own checks (scenarios/faults.sh).
 if [ -f "$res/faults.txt" ]; then
 	sub_check check-faults.sh

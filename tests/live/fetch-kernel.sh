@@ -3,7 +3,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 #
 # Installs what the live test needs on the host (qemu, busybox-static,
-# cpio, kmod) and fetches Debian's current kernel package into the cache
+# cpio, kmod, libcap2-bin's setcap for the VM) and fetches Debian's current kernel package into the cache
 # directory, unpacked, with modules.dep made by depmod.
 #
 # Prints shell assignments on stdout, to be eval'ed by the caller:
@@ -47,6 +47,7 @@ qemu-system-x86_64 qemu-system-x86
 cpio cpio
 depmod kmod
 gzip gzip
+/usr/sbin/setcap libcap2-bin
 EOF
 	[ -z "$missing" ] && return 0
 	if [ "$(id -u)" -ne 0 ]; then

@@ -17,7 +17,9 @@
 #	LIVE_TCPDUMP_PATCHED	a second tcpdump, as /bin/tcpdump-patched
 #	LIVE_VSOCKDUMP_STOCK	vsockdump on Debian's unpatched libpcap
 #				(static), as /bin/vsockdump-stock, with its
-#				stages (scenarios/stock.sh)
+#				stages (scenarios/stock.sh); with
+#				LIVE_TCPDUMP_PATCHED too, the stage "caps"
+#				(scenarios/caps.sh), and setcap and getcap
 #	LIVE_SCENARIO		scenario script (default scenarios/capture.sh)
 #	LIVE_STAGES		stage script, run by /init before vsockmon is
 #				loaded, before vsockmon0 exists and after the
@@ -156,6 +158,15 @@ if [ -n "$tcpdump" ]; then
 fi
 if [ -n "${LIVE_TCPDUMP_PATCHED:-}" ]; then
 	add_program "$LIVE_TCPDUMP_PATCHED" tcpdump-patched
+fi
+# Both captures with CAP_NET_ADMIN and CAP_NET_RAW only: setcap at run
+# time (a cpio archive carries no file capabilities).
+if [ -n "${LIVE_TCPDUMP_PATCHED:-}" ] && [ -n "${LIVE_VSOCKDUMP_STOCK:-}" ]
+then
+	for p in setcap getcap; do
+		add_program "$(command -v "$p" || echo "/usr/sbin/$p")"
+	done
+	cp "$here/scenarios/caps.sh" "$root/etc/live/stages-caps.sh"
 fi
 for p in ${LIVE_EXTRA_BINS:-}; do
 	add_program "$p"

@@ -46,30 +46,6 @@ stage_programs "stage $stage"
 NEW=
 TRAFFIC_STDERR=$out/stages-traffic.stderr
 
-# The vsockmon module's reference count: one per vsockmon device that is
-# up, in any network namespace.
-refs() {
-	echo "$1: $(cat /sys/module/vsockmon/refcnt 2>/dev/null)" >>"$out/refcnt.txt"
-}
-
-# waitrefs STEP N: wait (5 s at most) for the count to be N, then refs
-# (a namespace, and its device, go in a kernel work queue)
-waitrefs() {
-	_i=0
-	while [ "$(cat /sys/module/vsockmon/refcnt 2>/dev/null)" != "$2" ] &&
-	    [ "$_i" -lt 50 ]; do
-		_i=$((_i + 1))
-		usleep 100000
-	done
-	refs "$1"
-}
-
-# The user a capture runs as.
-uidof() {
-	echo "$1: $(awk '/^Uid:/ { print $2 }' "/proc/$(pidof_cap "$1")/status" 2>/dev/null)" \
-	    >>"$out/uids.txt"
-}
-
 decode_new() {
 	[ -n "$VD" ] && decode_captures "$VD"
 }

@@ -62,6 +62,41 @@ waitlisten() {
 	done
 }
 
+# refs STEP: the vsockmon module's reference count, one per vsockmon
+# device that is up, in any network namespace, into refcnt.txt.  A
+# device made for a capture, in a namespace of its own, is seen here
+# only through it.
+refs() {
+	echo "$1: $(cat /sys/module/vsockmon/refcnt 2>/dev/null)" >>"$out/refcnt.txt"
+}
+
+# waitrefs STEP N: wait (5 s at most) for the count to be N, then refs
+# (a namespace, and its device, go in a kernel work queue)
+waitrefs() {
+	_i=0
+	while [ "$(cat /sys/module/vsockmon/refcnt 2>/dev/null)" != "$2" ] &&
+	    [ "$_i" -lt 50 ]; do
+		_i=$((_i + 1))
+		usleep 100000
+	done
+	refs "$1"
+}
+
+# uidof NAME: the user capture NAME runs as, into uids.txt.
+uidof() {
+	echo "$1: $(awk '/^Uid:/ { print $2 }' "/proc/$(pidof_cap "$1")/status" 2>/dev/null)" \
+	    >>"$out/uids.txt"
+}
+
+# children NAME: the processes whose parent is capture NAME, into
+# children.txt (a capture has none of its own).
+children() {
+	_p=$(pidof_cap "$1")
+	echo "$1:$(for _s in /proc/[0-9]*/stat; do
+		awk -v p="$_p" '$4 == p { printf " %s(%s)", $1, $2 }' "$_s" 2>/dev/null
+	done)" >>"$out/children.txt"
+}
+
 # The vsockmon devices (ARPHRD 826), with their state.
 vsmdevs() {
 	for d in /sys/class/net/*; do

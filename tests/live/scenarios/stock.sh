@@ -14,10 +14,13 @@
 #   nodev	vsockmon loaded, no device: -D lists the "vsockmon"
 #		pseudo-device; as nobody, opening it fails naming
 #		CAP_NET_ADMIN and leaves no device; as root, "-i vsockmon"
-#		creates a device, captures the traffic, and removes the
-#		device at exit: after SIGINT (vs-create), after SIGTERM
-#		with privileges dropped by -Z nobody (vs-createz), and
-#		after SIGKILL (vs-kill: the keeper process removes it).
+#		creates a device in a network namespace of its own (none
+#		appears here; the vsockmon module's reference count, one
+#		per device that is up, shows it), with no process of its
+#		own beside vsockdump, captures the traffic, and the device
+#		is gone when vsockdump's socket closes: at exit after SIGINT
+#		(vs-create), after SIGTERM with privileges dropped by -Z
+#		nobody (vs-createz), and after SIGKILL (vs-kill).
 #   main	vsockmon0 up: -D lists it once; -L lists VSOCK; as nobody,
 #		opening vsockmon0 fails naming CAP_NET_RAW; a device
 #		deleted during the capture (vs-vanish); -Q in/out on
@@ -39,17 +42,6 @@ command -v "$VS" >/dev/null || {
 NEW=
 TRAFFIC_STDERR=$out/stages-traffic.stderr
 
-# devgone STEP: waits (3 s at most) until no vsockmon device is left,
-# then records the devices as STEP.
-devgone() {
-	i=0
-	while [ -n "$(vsmdevs)" ] && [ "$i" -lt 30 ]; do
-		i=$((i + 1))
-		usleep 100000
-	done
-	links "$1"
-}
-
 case $stage in
 nomod)
 	once vs-nomod-D "$VS" -D
@@ -63,39 +55,45 @@ nodev)
 	asnobody vs-nodev-perm "$VS -i vsockmon -w /tmp/np.pcap"
 	links vs-nodev-after-perm
 
-	# Created, captured, removed at exit: SIGINT.
+	# Created in a namespace of its own, captured, gone at exit: SIGINT.
 	links vs-create-before
+	refs vs-create-before
 	start vs-create "kind=functional log=vs-create.traffic.log step=vs-create" \
 	    "$VS" -i vsockmon
 	waitlisten vs-create
 	links vs-create-during
-	dev=$(vsmdevs | sed 's/^ //; s/(.*//')
-	counters "${dev:-none}" vs-create-start
+	refs vs-create-during
+	children vs-create
+	counters none vs-create-start
 	traffic vs-create -p 5400 -z 1,100,4096,70000 stream seqpacket refused
-	counters "${dev:-none}" vs-create-stop
+	counters none vs-create-stop
 	stop vs-create
 	links vs-create-after
+	waitrefs vs-create-after 0
 
 	# The same after -Z nobody, stopped by SIGTERM.
 	start vs-createz kind=info "$VS" -i vsockmon -Z nobody
 	waitlisten vs-createz
 	links vs-createz-during
+	refs vs-createz-during
 	traffic vs-createz -p 5410 -z 1,4096 stream
+	uidof vs-createz
 	p=$(pidof_cap vs-createz)
-	echo "uid $(awk '/^Uid:/ { print $2 }' "/proc/$p/status")" \
-	    >"$out/vs-createz.uid"
 	kill -TERM "$p"
 	wait "$p"
 	echo $? >"$out/vs-createz.rc"
 	links vs-createz-after
+	waitrefs vs-createz-after 0
 
-	# Killed: no exit code of its own runs; the keeper removes it.
+	# Killed: no exit code of its own runs; the kernel closes the socket.
 	start vs-kill kind=info "$VS" -i vsockmon
 	waitlisten vs-kill
 	links vs-kill-during
+	refs vs-kill-during
 	kill -KILL "$(pidof_cap vs-kill)"
 	wait "$(pidof_cap vs-kill)"
-	devgone vs-kill-after
+	links vs-kill-after
+	waitrefs vs-kill-after 0
 	decode_captures "$VS"
 	;;
 
