@@ -423,7 +423,8 @@ log "libpcap: series against master ($(basename "$(snapshot libpcap)"))"
 gen_master_libpcap "$gen/upstream/libpcap-master"
 
 if [ "$mode" = check ]; then
-	if diff -r "$gen" "$TOP_SRCDIR/patches" > "$tmp/stale.diff"; then
+	# patches/wireshark is wireshark/upstream/mkseries.sh's.
+	if diff -r -x wireshark "$gen" "$TOP_SRCDIR/patches" > "$tmp/stale.diff"; then
 		echo "patches/ is up to date"
 		exit 0
 	fi
@@ -433,6 +434,9 @@ if [ "$mode" = check ]; then
 fi
 rm -rf "$TOP_SRCDIR/patches.new"
 cp -a "$gen" "$TOP_SRCDIR/patches.new"
+if [ -d "$TOP_SRCDIR/patches/wireshark" ]; then
+	cp -a "$TOP_SRCDIR/patches/wireshark" "$TOP_SRCDIR/patches.new/"
+fi
 rm -rf "$TOP_SRCDIR/patches"
 mv "$TOP_SRCDIR/patches.new" "$TOP_SRCDIR/patches"
 echo "patches/ written:"
