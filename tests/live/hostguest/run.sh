@@ -75,13 +75,8 @@ echo "hostguest: programs built in $(elapsed "$t0" "$(now)") s"
 # LIVE_HG_KERNEL=bzimage boots the bzImage instead.
 gkernel=$LIVE_VMLINUZ
 if [ "${LIVE_HG_KERNEL:-vmlinux}" = vmlinux ]; then
-	off=$(LC_ALL=C grep -obUaP '\xfd7zXZ\x00' "$LIVE_VMLINUZ" |
-	    head -n 1 | cut -d: -f1)
-	# xz stops at the end of its stream, with an error for what follows.
-	[ -n "$off" ] && tail -c +$((off + 1)) "$LIVE_VMLINUZ" |
-	    xz -dc >"$LIVE_WORK/vmlinux" 2>/dev/null
-	if [ "$(head -c 4 "$LIVE_WORK/vmlinux" 2>/dev/null | od -An -c |
-	    tr -d ' ')" = 177ELF ]; then
+	if sh "$live/extract-vmlinux.sh" "$LIVE_VMLINUZ" "$LIVE_WORK/vmlinux"
+	then
 		gkernel=$LIVE_WORK/vmlinux
 	else
 		echo "hostguest: no vmlinux in $LIVE_VMLINUZ (xz-utils?):" \
