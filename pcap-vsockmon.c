@@ -145,6 +145,14 @@
  */
 #define VSM_BLOCK_OVERHEAD	256
 
+/*
+ * The kernel wakes the reader once per block it retires.  A block
+ * that holds one largest packet costs a wakeup per 64 KiB packet, three
+ * times as many as pcap-linux.c's 256 KiB blocks, and a bulk transfer
+ * pays for them; a block holds at least this many of them.
+ */
+#define VSM_MIN_PACKETS_PER_BLOCK	2
+
 #define VSM_DEFAULT_BUFFER	(2 * 1024 * 1024)
 #define VSM_TOV_MAX_MS		50	/* cap on the block-retire timeout */
 #define VSM_TOV_IMMEDIATE_MS	1
@@ -899,14 +907,14 @@ vsm_setup_ring(pcap_t *p)
 		return PCAP_ERROR;
 	}
 
-	/* A block must hold the largest packet we keep. */
+	/* A block holds VSM_MIN_PACKETS_PER_BLOCK of the largest packets. */
 	need = (u_int)p->snapshot;
 	if (need > VSM_MAX_PACKET)
 		need = VSM_MAX_PACKET;
 	need += VSM_BLOCK_OVERHEAD;
 	pagesize = (u_int)getpagesize();
 	pv->block_size = pagesize;
-	while (pv->block_size < need)
+	while (pv->block_size < VSM_MIN_PACKETS_PER_BLOCK * need)
 		pv->block_size <<= 1;
 
 	bufsize = p->opt.buffer_size != 0 ? p->opt.buffer_size :

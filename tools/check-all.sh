@@ -245,7 +245,7 @@ tier write-errors build/write-errors.log \
 tier fuzz build/fuzz.log env WORKDIR=build/fuzz-smoke sh tests/fuzz/run-smoke.sh
 grep -E 'optimizer divergences logged' build/fuzz.log
 tier live build/live.log sh tests/live/run.sh
-grep -E '^live: (timings|whole run)' build/live.log
+grep -E '^live: (timings|whole run)|^info cost: [a-z]+ +[0-9]+ |^info cost: (capture|VM) ' build/live.log
 tier live-hostguest build/live-hostguest.log sh tests/live/run.sh --host-guest
 grep -E '^hostguest: (host: timings|whole run)|^info (bulk|both sides)' \
     build/live-hostguest.log

@@ -27,7 +27,7 @@
  */
 
 /*
- * live-helper: two small tools for the live test's scenarios, run in
+ * live-helper: three small tools for the live test's scenarios, run in
  * the VM (statically linked).
  *
  *   live-helper inject IFACE SRC_CID.PORT DST_CID.PORT COUNT ...
@@ -48,12 +48,26 @@
  *	it (its length, then "code jt jf k" per instruction, decimal);
  *	len=0 and no program when no filter is attached.
  *
+ *   live-helper rusage FILE CMD [ARG...]
+ *	Runs CMD as a child and passes SIGINT, SIGTERM and SIGHUP on to
+ *	it, so that a script stops it as it would stop CMD itself.  Writes
+ *	"pid=PID" to FILE once CMD runs (for a script to read its
+ *	/proc/PID/schedstat meanwhile) and, once it has exited, the CPU
+ *	time it used (wait4(2); the sum of user and system time is the
+ *	kernel's exact run time) and its context switches: "pid=PID
+ *	user=SECONDS sys=SECONDS nvcsw=N nivcsw=N status=N", times in
+ *	microseconds, nvcsw the times it waited (for packets), nivcsw the
+ *	times it was preempted.  Exits with CMD's status (128 + the
+ *	signal if a signal ended it).
+ *
  * Exit status 0 on success, 1 on error (message on stderr).
  */
 
 #include <sys/types.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <linux/filter.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
@@ -63,6 +77,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -287,6 +302,82 @@ sockfilter(const char *pidstr)
 	return (0);
 }
 
+static const int passed_on[] = { SIGINT, SIGTERM, SIGHUP };
+static volatile sig_atomic_t child;
+
+static void
+pass_on(int sig)
+{
+	if (child > 0)
+		(void)kill((pid_t)child, sig);
+}
+
+static int
+rusage(const char *file, char *argv[])
+{
+	struct sigaction sa;
+	struct rusage ru;
+	sigset_t set, old;
+	FILE *f;
+	pid_t pid;
+	size_t i;
+	int status, rc;
+
+	/* Blocked until the child's pid is known. */
+	sigemptyset(&set);
+	for (i = 0; i < sizeof(passed_on) / sizeof(passed_on[0]); i++)
+		sigaddset(&set, passed_on[i]);
+	(void)sigprocmask(SIG_BLOCK, &set, &old);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = pass_on;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	for (i = 0; i < sizeof(passed_on) / sizeof(passed_on[0]); i++)
+		(void)sigaction(passed_on[i], &sa, NULL);
+	if ((pid = fork()) == -1) {
+		perror("live-helper: fork");
+		return (1);
+	}
+	if (pid == 0) {
+		(void)sigprocmask(SIG_SETMASK, &old, NULL);
+		execvp(argv[0], argv);
+		fprintf(stderr, "live-helper: %s: %s\n", argv[0],
+		    strerror(errno));
+		_exit(127);
+	}
+	child = pid;
+	(void)sigprocmask(SIG_SETMASK, &old, NULL);
+	if ((f = fopen(file, "w")) != NULL) {
+		fprintf(f, "pid=%ld\n", (long)pid);
+		(void)fclose(f);
+	}
+	while (wait4(pid, &status, 0, &ru) == -1) {
+		if (errno != EINTR) {
+			perror("live-helper: wait4");
+			return (1);
+		}
+	}
+	if (WIFEXITED(status))
+		rc = WEXITSTATUS(status);
+	else
+		rc = 128 + WTERMSIG(status);
+	if ((f = fopen(file, "w")) == NULL) {
+		fprintf(stderr, "live-helper: %s: %s\n", file,
+		    strerror(errno));
+		return (1);
+	}
+	fprintf(f, "pid=%ld user=%ld.%06ld sys=%ld.%06ld nvcsw=%ld "
+	    "nivcsw=%ld status=%d\n", (long)pid, (long)ru.ru_utime.tv_sec,
+	    (long)ru.ru_utime.tv_usec, (long)ru.ru_stime.tv_sec,
+	    (long)ru.ru_stime.tv_usec, ru.ru_nvcsw, ru.ru_nivcsw, rc);
+	if (fclose(f) != 0) {
+		fprintf(stderr, "live-helper: %s: %s\n", file,
+		    strerror(errno));
+		return (1);
+	}
+	return (rc);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -294,8 +385,11 @@ main(int argc, char *argv[])
 		return (inject(argc - 2, argv + 2));
 	if (argc == 3 && strcmp(argv[1], "sockfilter") == 0)
 		return (sockfilter(argv[2]));
+	if (argc >= 4 && strcmp(argv[1], "rusage") == 0)
+		return (rusage(argv[2], argv + 3));
 	fprintf(stderr, "usage: live-helper inject IFACE SRC_CID.PORT "
 	    "DST_CID.PORT COUNT ...\n"
-	    "       live-helper sockfilter PID\n");
+	    "       live-helper sockfilter PID\n"
+	    "       live-helper rusage FILE CMD [ARG...]\n");
 	return (2);
 }

@@ -44,7 +44,7 @@
 #	LIVE_TRAFFIC_ARGS LIVE_BURST_ARGS LIVE_IFACE LIVE_CAPTURES LIVE_FUNC_ARGS
 #	LIVE_DFLT_CAPTURES LIVE_BURST_CAPTURES LIVE_STAGE_TIMEOUT
 #	LIVE_NO_BURST LIVE_GUEST_TIMEOUT LIVE_CAPCMD_* LIVE_HG_* LIVE_NO_ANALYSIS
-#	LIVE_STALL_PAUSE LIVE_STALL_THRESHOLD LIVE_PROTO_TIMEOUT
+#	LIVE_STALL_PAUSE LIVE_STALL_THRESHOLD LIVE_PROTO_TIMEOUT LIVE_COST_*
 #				written to /etc/live/env for the scenario
 #				(see scenarios/capture.sh)
 set -eu
@@ -212,7 +212,7 @@ for v in LIVE_TRAFFIC_ARGS LIVE_BURST_ARGS LIVE_IFACE LIVE_CAPTURES \
     LIVE_NO_BURST LIVE_GUEST_TIMEOUT LIVE_STAGE_TIMEOUT \
     LIVE_NO_ANALYSIS LIVE_STALL_PAUSE LIVE_STALL_THRESHOLD \
     LIVE_PROTO_TIMEOUT \
-    $(env | sed -n 's/^\(LIVE_\(CAPCMD\|HG\)_[A-Za-z0-9_]*\)=.*/\1/p'); do
+    $(env | sed -n 's/^\(LIVE_\(CAPCMD\|HG\|COST\)_[A-Za-z0-9_]*\)=.*/\1/p'); do
 	eval "isset=\${$v+x} val=\${$v:-}"
 	[ -n "$isset" ] || continue
 	printf "%s='%s'\n" "$v" "$(printf '%s' "$val" | sed "s/'/'\\\\''/g")"

@@ -4,8 +4,9 @@
 #
 # The whole live test in one command: fetch Debian's kernel (cached),
 # build our programs and the initramfs, boot it under qemu, check the
-# results.  Prints the time of each step and ends with the checker's
-# "N passed, N failed"; exits non-zero if any check failed.
+# results; then the capture-cost benchmark in a VM of its own.  Prints
+# the time of each step and ends with the checkers' "N passed, N
+# failed"; exits non-zero if any check failed.
 #
 # Usage: tests/live/run.sh [-v]	(-v: list passing checks too)
 #        tests/live/run.sh --host-guest [-v]	(the host-guest stage:
@@ -43,6 +44,8 @@
 #	LIVE_PROTO_TIMEOUT  the protocol stage's limit in the VM (default
 #			120 s)
 #	LIVE_TIMEOUT	qemu's hard timeout in seconds (default 200)
+#	LIVE_COST	"none": no capture-cost VM (run-cost.sh);
+#			LIVE_COST_*: see run-cost.sh
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -220,15 +223,42 @@ else
 fi
 t_check=$(elapsed "$t0" "$(now)")
 echo "live: checked in ${t_check} s"
+
+# The capture-cost benchmark, in a VM of its own (run-cost.sh).
+t0=$(now)
+if [ "${LIVE_COST:-}" != none ]; then
+	LIVE_COST_TCPDUMP_PATCHED='' LIVE_COST_VSOCKDUMP=''
+	case $patched_status in
+	ok*)	LIVE_COST_TCPDUMP_PATCHED=$LIVE_TCPDUMP_PATCHED
+		LIVE_COST_VSOCKDUMP=$LIVE_VSOCKDUMP_PATCHED ;;
+	esac
+	LIVE_KROOT=$LIVE_KROOT LIVE_KVER=$LIVE_KVER \
+	LIVE_VMLINUZ=$LIVE_VMLINUZ LIVE_TRAFFIC=$LIVE_TRAFFIC \
+	LIVE_HELPER=$LIVE_HELPER LIVE_FLOWS=$LIVE_FLOWS \
+	LIVE_VSOCKDUMP_STOCK=$LIVE_VSOCKDUMP_STOCK \
+	LIVE_COST_TCPDUMP_PATCHED=$LIVE_COST_TCPDUMP_PATCHED \
+	LIVE_COST_VSOCKDUMP=$LIVE_COST_VSOCKDUMP \
+	    sh "$here/run-cost.sh" $verbose "$LIVE_WORK/cost" \
+	    >"$LIVE_WORK/cost.out" 2>&1
+else
+	echo "result 0 0" >"$LIVE_WORK/cost.out"
+fi
+t_cost=$(elapsed "$t0" "$(now)")
+echo "live: capture-cost VM ran and checked in ${t_cost} s"
 echo "live: timings: fetch ${t_fetch} s, build ${t_build} s," \
     "protocol programs ${t_proto} s," \
     "initramfs ${t_initramfs} s, VM ${t_boot} s, check ${t_check} s," \
-    "whole run $(elapsed "$t_start" "$(now)") s"
+    "capture cost ${t_cost} s, whole run $(elapsed "$t_start" "$(now)") s"
 echo "live: results in $res"
 grep -v ' passed, .* failed$' "$LIVE_WORK/check.out"
+grep -v '^result ' "$LIVE_WORK/cost.out"
 # shellcheck disable=SC2046
 set -- $(tail -n 1 "$LIVE_WORK/check.out")
 npass=${1:-0} nfail=${3:-1}
+# shellcheck disable=SC2046
+set -- $(sed -n 's/^result //p' "$LIVE_WORK/cost.out")
+npass=$((npass + ${1:-0})) nfail=$((nfail + ${2:-1}))
+[ "${2:-1}" = 0 ] || check_status=1
 if [ "$stock_status" = failed ]; then
 	echo "FAIL build: static vsockdump on Debian's libpcap" \
 	    "(build-static.sh: make vsockdump-static)"

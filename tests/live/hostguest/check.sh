@@ -39,10 +39,14 @@
 #   probe	what a side cannot see: the host's connect to CID 4 (no
 #		such guest) fails with ENODEV and no tap shows it; the
 #		guest's times out, and both taps show its REQUEST only
-#   bulk	the bytes the sender sent arrived; a table of figures per
-#		capture path (info: bytes/s, packets the device saw,
-#		captured, received by filter, dropped by the kernel, lost
-#		uncounted = seen - captured - dropped, bytes in the pcap)
+#   bulk	the bytes the sender sent arrived; when nothing was
+#		dropped, the capture (but stock tcpdump's) holds them,
+#		intact; a table of figures per run (info: bytes/s, packets
+#		the device saw, captured, received by filter, dropped by
+#		the kernel, lost uncounted = seen - captured - dropped,
+#		bytes in the pcap, the capture's CPU time during the
+#		transfer and in all), and per capture path over the
+#		rounds (../cost-table.awk)
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -377,49 +381,74 @@ counter() {
 	    sub(/.*=/, "", t); print r + t }' "$res/stats.txt"
 }
 
+# ms A B: (B - A) nanoseconds in milliseconds, or "-".
+ms() {
+	awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "") print "-";
+	    else printf "%.1f", (b - a) / 1e6 }'
+}
+
 first=1
-# In the order they ran.
-for c in $(sed -n 's/^bulk-\(.*\)-start .*/\1/p' "$res/stats.txt"); do
-	slog=$res/bulk-$c.server.log
-	clog=$res/guest/bulk-$c.client.log
+: >"$tmp/bulkrows"
+# In the order they ran: bulk-ROUND-CAPTURE.
+for n in $(sed -n 's/^\(bulk-[0-9]*-[a-z]*\)-start .*/\1/p' "$res/stats.txt"); do
+	c=${n#bulk-*-} r=${n#bulk-}
+	r=${r%%-*}
+	slog=$res/$n.server.log
+	clog=$res/guest/$n.client.log
 	rline=$(grep '^recv ' "$slog" | tail -n 1)
 	bline=$(grep '^burst ' "$clog" 2>/dev/null | tail -n 1)
 	sent=$(kv bytes "$bline")
 	got=$(kv bytes "$rline")
 	secs=$(kv seconds "$bline")
 	[ -n "$sent" ] && [ "$sent" = "$got" ] && [ "$sent" -gt 0 ]
-	ck $? "bulk-$c: all $sent bytes sent crossed to the host" -- \
+	ck $? "$n: all $sent bytes sent crossed to the host" -- \
 	    "received $got"
-	dev=$(( $(counter "bulk-$c-stopped") - $(counter "bulk-$c-start") ))
+	dev=$(( $(counter "$n-stopped") - $(counter "$n-start") ))
 	if [ "$first" = 1 ]; then
-		printf 'info bulk: %-8s %7s %6s %10s %8s %8s %8s %7s %5s %s\n' \
-		    capture seconds MB/s bytes dev-pkts captured received \
-		    dropped lost "pcap bytes"
+		printf 'info bulk: %-14s %7s %6s %10s %8s %8s %8s %7s %5s %10s %7s %7s\n' \
+		    run seconds MB/s bytes dev-pkts captured received \
+		    dropped lost "pcap bytes" "CPU ms" "in all"
 		first=0
 	fi
-	capd=- recv=- drop=- pbytes=-
-	if [ -f "$res/bulk-$c.pcap" ]; then
-		e=$res/bulk-$c.stderr
+	capd=- recv=- drop=- pbytes=- xcpu=- cpu=- given=-
+	if [ -f "$res/$n.rusage" ]; then
+		e=$res/$n.stderr
 		capd=$(awk '$2 ~ /^packets?$/ && $3 == "captured" { print $1 }' "$e")
 		recv=$(awk '$2 ~ /^packets?$/ && $3 == "received" { print $1 }' "$e")
 		drop=$(awk '$2 ~ /^packets?$/ && $3 == "dropped" { print $1 }' "$e")
-		fl=$("$flows" "$res/bulk-$c.pcap" 2>/dev/null | grep '^flow ' |
-		    head -n 1)
+		fl=$(grep '^flow ' "$res/$n.flows" 2>/dev/null | head -n 1)
 		pbytes=$(kv bytes "$fl")
 		if [ "$drop" = 0 ] && [ "$c" != stock ]; then
 			[ "$pbytes" = "$got" ] &&
 			    [ "$(kv fnv "$fl")" = "$(kv fnv "$rline")" ]
-			ck $? "bulk-$c: nothing dropped, the capture holds the" \
+			ck $? "$n: nothing dropped, the capture holds the" \
 			    "$got bytes received, intact" -- "$pbytes bytes"
 		fi
+		ru=$(cat "$res/$n.rusage")
+		cpu=$(awk -v u="$(kv user "$ru")" -v s="$(kv sys "$ru")" \
+		    'BEGIN { printf "%.1f", (u + s) * 1000 }')
+		sc=$(cat "$res/$n.sched" 2>/dev/null)
+		xcpu=$(ms "$(kv start "$sc")" "$(kv stop "$sc")")
+		given=$(awk -v a="$(kv startn "$sc")" -v b="$(kv stopn "$sc")" \
+		    'BEGIN { print (a == "" || b == "") ? "-" : b - a }')
 	fi
 	lost=-
-	[ "$capd" != - ] && lost=$((dev - capd - drop))
-	printf 'info bulk: %-8s %7.2f %6.2f %10s %8s %8s %8s %7s %5s %s\n' \
-	    "$c" "${secs:-0}" "$(awk -v b="${got:-0}" -v s="${secs:-1}" \
-	    'BEGIN { printf "%.2f", (s > 0 ? b / s / 1e6 : 0) }')" "$got" \
-	    "$dev" "$capd" "$recv" "$drop" "$lost" "${pbytes:--}"
+	[ "$capd" != - ] && lost=$((dev - ${capd:-0} - ${drop:-0}))
+	mbps=$(awk -v b="${got:-0}" -v s="${secs:-1}" \
+	    'BEGIN { printf "%.2f", (s > 0 ? b / s / 1e6 : 0) }')
+	printf 'info bulk: %-14s %7.2f %6.2f %10s %8s %8s %8s %7s %5s %10s %7s %7s\n' \
+	    "$n" "${secs:-0}" "$mbps" "$got" "$dev" "$capd" "$recv" "$drop" \
+	    "$lost" "${pbytes:--}" "$xcpu" "$cpu"
+	echo "run $c $r $mbps $xcpu $cpu ${got:-0} $given" >>"$tmp/bulkrows"
 done
+if [ -s "$tmp/bulkrows" ]; then
+	awk -v tag=bulk -f "$live/cost-table.awk" "$tmp/bulkrows"
+	info "bulk: MB/s: bytes received / the sender's seconds; CPU ms:" \
+	    "the host's capture during the transfer, and in all (start to" \
+	    "exit); vs none, vs stock: the median over the rounds of the" \
+	    "throughput against the run without capture and stock" \
+	    "tcpdump's run of the same round"
+fi
 
 echo "$npass passed, $nfail failed"
 [ "$nfail" -eq 0 ]

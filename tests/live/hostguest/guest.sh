@@ -44,13 +44,13 @@ probestart
 probe
 echo "probe done at $(uptime_s)"
 
-i=0
-for c in ${LIVE_HG_BULK_CAPTURES-none stock patched}; do
-	stats "bulk-$c-start"
-	bulk "$i" "$c" client
-	stats "bulk-$c-stop"
-	echo "bulk $c done at $(uptime_s)"
-	i=$((i + 1))
+for run in $(bulkplan); do
+	i=${run%%:*} c=${run#*:*:} r=${run#*:}
+	n=bulk-${r%%:*}-$c
+	stats "$n-start"
+	bulk "$i" "$n" client
+	stats "$n-stop"
+	echo "$n done at $(uptime_s)"
 done
 vdecode patched vd probe
 echo "guest done at $(uptime_s)"

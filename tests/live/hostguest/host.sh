@@ -18,9 +18,15 @@
 #	f-cid	tcpdump-patched "vsock cid 3"
 #	f-src	tcpdump-patched "vsock src cid 3"
 #	f-port	vsockdump "vsock port 6001"
-# Then one bulk run per capture path (LIVE_HG_BULK_CAPTURES): none,
-# stock (Debian's tcpdump: libpcap's generic AF_PACKET path) and
-# patched (our capture module), each with its default buffer.
+# Then the bulk runs, LIVE_HG_BULK_ROUNDS rounds (default 1) of one run
+# per capture path of LIVE_HG_BULK_CAPTURES (default "none stock
+# patched"), each as a user starts it (-i vsockmon0 -w FILE, its default
+# buffer, no --immediate-mode):
+#	none	no capture
+#	stock	Debian's tcpdump (libpcap's generic AF_PACKET path)
+#	vs	vsockdump on Debian's libpcap (vsockdump-stock)
+#	patched	tcpdump-patched (our capture module)
+#	vd	vsockdump on our libpcap
 #
 # Settings (/etc/live/env): LIVE_HG_MEM, LIVE_HG_SMP, LIVE_HG_APPEND,
 # LIVE_HG_QEMU_ARGS (the nested QEMU), LIVE_HG_TIMEOUT (its limit in
@@ -97,23 +103,42 @@ endfunctional
 probe
 echo "probe done at $(uptime_s)"
 
-i=0
-for c in ${LIVE_HG_BULK_CAPTURES-none stock patched}; do
-	CAPS=
+# The bulk runs (lib.sh's bulkplan).  Each capture runs under
+# "live-helper rusage" (its CPU time, start to exit, in NAME.rusage); its
+# run time when the transfer starts and when it ends in NAME.sched (see
+# stage-lib.sh's sched); its pcap, in /tmp, summarised by
+# vsock-pcap-flows (NAME.flows), then removed.
+for run in $(bulkplan); do
+	i=${run%%:*} c=${run#*:*:} r=${run#*:}
+	n=bulk-${r%%:*}-$c
 	case $c in
-	stock)	cap bulk-stock kind=info "" tcpdump -Z root ;;
-	patched) cap bulk-patched kind=info "" tcpdump-patched -Z root ;;
+	stock)	cmd="tcpdump -Z root" ;;
+	vs)	cmd="vsockdump-stock" ;;
+	patched) cmd="tcpdump-patched -Z root" ;;
+	vd)	cmd="vsockdump" ;;
+	*)	cmd= ;;
 	esac
-	# shellcheck disable=SC2086
-	[ -n "$CAPS" ] && waitlisten $CAPS
-	stats "bulk-$c-start"
-	bulk "$i" "$c" server
-	stats "bulk-$c-stop"
-	# shellcheck disable=SC2086
-	[ -n "$CAPS" ] && stopcaps $CAPS
-	stats "bulk-$c-stopped"
-	echo "bulk $c done at $(uptime_s)"
-	i=$((i + 1))
+	if [ -n "$cmd" ]; then
+		# shellcheck disable=SC2086
+		live-helper rusage "$out/$n.rusage" $cmd -i "$iface" \
+		    -w /tmp/bulk.pcap 2>"$out/$n.stderr" &
+		eval "$(pidvar "$n")=$!"
+		waitlisten "$n"
+		p=$(sed -n 's/^pid=\([0-9]*\).*/\1/p' "$out/$n.rusage")
+		t0=$(sched "$p" start)
+	fi
+	stats "$n-start"
+	bulk "$i" "$n" server
+	stats "$n-stop"
+	if [ -n "$cmd" ]; then
+		echo "$t0 $(sched "$p" stop)" >"$out/$n.sched"
+		stopcaps "$n"
+		vsock-pcap-flows /tmp/bulk.pcap 2>&1 | grep -v '^pkt ' \
+		    >"$out/$n.flows"
+		rm -f /tmp/bulk.pcap
+	fi
+	stats "$n-stopped"
+	echo "$n done at $(uptime_s)"
 done
 # The guest's results, over vsock, now that no capture runs here.
 mkdir -p "$out/guest"

@@ -8,7 +8,8 @@
 # vsock-traffic: QEMU's chardev socket on the host, /dev/ttyS2 in the
 # guest) and PEER (the other side's CID).  Settings from
 # /etc/live/env: LIVE_HG_SIZES (message sizes, -z), LIVE_HG_BURST (the
-# burst's -n and -s), LIVE_HG_BULK_SECS, LIVE_HG_BULK_CAPTURES.
+# burst's -n and -s), LIVE_HG_BULK_SECS, LIVE_HG_BULK_CAPTURES,
+# LIVE_HG_BULK_ROUNDS.
 #
 # The traffic, the same plan on both sides (vsock-traffic -r):
 #   part a	guest (client, CID 3) to host (server, CID 2), ports 5000
@@ -16,9 +17,10 @@
 #		connections numbered from 1
 #   part b	host (client) to guest (server), ports 6000...6099;
 #		connections numbered from 101
-#   bulk-CAP	STREAM guest to host for LIVE_HG_BULK_SECS seconds in
-#		64 KiB sends, while the host captures with CAP; run I
-#		(from 0) on port 7002 + 100 I, connection 201 + I
+#   bulk-R-CAP	STREAM guest to host for LIVE_HG_BULK_SECS seconds in
+#		64 KiB sends, while the host captures with CAP, in round
+#		R; the runs in bulkplan's order, run I (from 0) on port
+#		7002 + 100 I, connection 201 + I
 
 CAPS=
 
@@ -140,13 +142,24 @@ probe() {
 	stopcaps probe
 }
 
-# bulk I CAP ROLE: this side of bulk run I (from 0), captured on the
-# host by CAP, logged as bulk-CAP.ROLE.log.
+# bulkplan: the bulk runs, the same on both sides, as words
+# "I:R:CAP": run I (from 0), round R (from 1), the host's capture CAP:
+# LIVE_HG_BULK_ROUNDS (default 1) rounds of LIVE_HG_BULK_CAPTURES
+# (default "none stock patched"), as stage-lib.sh's roundplan orders
+# them.
+bulkplan() {
+	# shellcheck disable=SC2086
+	roundplan "${LIVE_HG_BULK_ROUNDS:-1}" \
+	    ${LIVE_HG_BULK_CAPTURES-none stock patched}
+}
+
+# bulk I NAME ROLE: this side of bulk run I (from 0), logged as
+# NAME.ROLE.log.
 bulk() {
 	vsock-traffic -r "$3" -S "$SYNC" -c "$PEER" -p $((7000 + 100 * $1)) \
 	    -C $((201 + $1)) -T "${LIVE_HG_BULK_SECS:-5}" -s 65536 burst \
-	    >"$out/bulk-$2.$3.log" 2>>"$out/traffic.stderr"
-	echo $? >"$out/bulk-$2.$3.rc"
+	    >"$out/$2.$3.log" 2>>"$out/traffic.stderr"
+	echo $? >"$out/$2.$3.rc"
 }
 
 # vdecode NAME...: vsockdump -t -n -v of each capture, in this VM, for

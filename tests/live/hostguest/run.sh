@@ -57,11 +57,21 @@ if [ -f "$live/../../tools/install-deps.sh" ]; then
 	sh "$live/../../tools/install-deps.sh" ||
 	    echo "hostguest: installing the build dependencies failed" >&2
 fi
-# vsock-traffic and the host's vsock-pcap-flows; the guest's tcpdump
-# and vsockdump must be static: those on our libpcap.
-benv=$(LIVE_NO_VSOCKDUMP=1 sh "$live/build-static.sh" "$LIVE_WORK/build") ||
+# vsock-traffic, live-helper and vsock-pcap-flows; the guest's tcpdump
+# and vsockdump must be static: those on our libpcap.  vsockdump on
+# Debian's libpcap (static) only for a bulk run that captures with it
+# ("vs").
+novd=1
+case " ${LIVE_HG_BULK_CAPTURES:-} " in *" vs "*) novd=0 ;; esac
+benv=$(LIVE_NO_VSOCKDUMP=$novd sh "$live/build-static.sh" "$LIVE_WORK/build") ||
     die "building the test programs failed"
 eval "$benv"
+vsfile=
+if [ "$novd" = 0 ]; then
+	[ "$LIVE_VSOCKDUMP_KIND" = static ] ||
+	    die "no static vsockdump on Debian's libpcap for the bulk runs (vs)"
+	vsfile=$LIVE_VSOCKDUMP=/bin/vsockdump-stock
+fi
 penv=$(sh "$live/build-patched.sh" "${LIVE_PATCHED_BUILD:-${XDG_CACHE_HOME:-$HOME/.cache}/vsockdump-live/patched-build}") ||
     die "building tcpdump and vsockdump on our libpcap failed"
 eval "$penv"
@@ -75,13 +85,8 @@ echo "hostguest: programs built in $(elapsed "$t0" "$(now)") s"
 # LIVE_HG_KERNEL=bzimage boots the bzImage instead.
 gkernel=$LIVE_VMLINUZ
 if [ "${LIVE_HG_KERNEL:-vmlinux}" = vmlinux ]; then
-	off=$(LC_ALL=C grep -obUaP '\xfd7zXZ\x00' "$LIVE_VMLINUZ" |
-	    head -n 1 | cut -d: -f1)
-	# xz stops at the end of its stream, with an error for what follows.
-	[ -n "$off" ] && tail -c +$((off + 1)) "$LIVE_VMLINUZ" |
-	    xz -dc >"$LIVE_WORK/vmlinux" 2>/dev/null
-	if [ "$(head -c 4 "$LIVE_WORK/vmlinux" 2>/dev/null | od -An -c |
-	    tr -d ' ')" = 177ELF ]; then
+	if sh "$live/extract-vmlinux.sh" "$LIVE_VMLINUZ" "$LIVE_WORK/vmlinux"
+	then
 		gkernel=$LIVE_WORK/vmlinux
 	else
 		echo "hostguest: no vmlinux in $LIVE_VMLINUZ (xz-utils?):" \
@@ -118,12 +123,13 @@ LIVE_STRIP=1 \
     sh "$live/mkinitramfs.sh" "$LIVE_WORK/guest.cpio.gz" ||
     die "building the guest's initramfs failed"
 # The host: vhost_vsock, Debian's tcpdump (for the bulk runs), qemu with
-# the guest's kernel and initramfs.
+# the guest's kernel and initramfs; live-helper and vsock-pcap-flows for
+# the bulk runs.
 LIVE_KROOT=$LIVE_KROOT LIVE_KVER=$LIVE_KVER LIVE_TRAFFIC=$LIVE_TRAFFIC \
 LIVE_VSOCKDUMP=$LIVE_VSOCKDUMP_PATCHED \
 LIVE_TCPDUMP_PATCHED=$LIVE_TCPDUMP_PATCHED LIVE_STAGES=none LIVE_FAULTS=none \
-LIVE_EXTRA_BINS="$qemu $LIVE_WORK/build/vsock-cat" \
-LIVE_EXTRA_FILES="$here/lib.sh=/etc/live/hg-lib.sh $qfiles $gkernel=/opt/guest/kernel $LIVE_WORK/guest.cpio.gz=/opt/guest/initramfs.cpio.gz" \
+LIVE_EXTRA_BINS="$qemu $LIVE_WORK/build/vsock-cat $LIVE_HELPER $LIVE_FLOWS" \
+LIVE_EXTRA_FILES="$here/lib.sh=/etc/live/hg-lib.sh $qfiles $gkernel=/opt/guest/kernel $LIVE_WORK/guest.cpio.gz=/opt/guest/initramfs.cpio.gz $vsfile" \
 LIVE_MODULES="vsock vmw_vsock_virtio_transport_common vsock_loopback vhost_vsock vsockmon" \
 LIVE_SCENARIO=$here/host.sh LIVE_GUEST_TIMEOUT=$((${LIVE_HG_TIMEOUT:-900} + 120)) \
     sh "$live/mkinitramfs.sh" "$LIVE_WORK/host.cpio.gz" ||

@@ -1,8 +1,9 @@
 # Copyright (c) 2026 The vsockdump authors
 # SPDX-License-Identifier: BSD-3-Clause
 #
-# Helpers of the guest stages patched.sh and faults.sh, sourced by them
-# (mkinitramfs.sh puts it beside them as /etc/live/stage-lib.sh).  They
+# Helpers of the guest stages patched.sh and faults.sh, of the scenario
+# cost.sh and of the host-guest stage, sourced by them (mkinitramfs.sh
+# puts it beside them as /etc/live/stage-lib.sh).  They
 # use $out (the results directory) and TRAFFIC_STDERR (the file that
 # collects vsock-traffic's messages), and _-prefixed variables (sh has
 # no locals).
@@ -30,6 +31,34 @@ counters() {
 	echo "$2 rx_packets=$(cat "$_d/rx_packets" 2>/dev/null)" \
 	    "tx_packets=$(cat "$_d/tx_packets" 2>/dev/null)" \
 	    "uptime=$(uptime_s)" >>"$out/stages-stats.txt"
+}
+
+# roundplan ROUNDS CONF...: the runs of a benchmark that compares the
+# configurations CONF, one word "I:R:CONF" each, run I (from 0) in round
+# R (from 1).  Round R starts at the R-th configuration and goes round
+# the list, so that neither a drift of the machine's speed nor the place
+# in a round favours one.
+roundplan() {
+	_rounds=$1
+	shift
+	_r=1 _i=0
+	while [ "$_r" -le "$_rounds" ]; do
+		_j=0
+		while [ "$_j" -lt "$#" ]; do
+			eval "echo \"$_i:$_r:\${$(( (_r - 1 + _j) % $# + 1 ))}\""
+			_i=$((_i + 1))
+			_j=$((_j + 1))
+		done
+		_r=$((_r + 1))
+	done
+}
+
+# sched PID WHEN: the run time of process PID so far in nanoseconds and
+# the number of times it was given the CPU (/proc/PID/schedstat), as
+# "WHEN=NS WHENn=N".
+sched() {
+	read -r _ns _wait _runs <"/proc/$1/schedstat" 2>/dev/null
+	echo "$2=$_ns ${2}n=$_runs"
 }
 
 # The variable that holds capture NAME's process id.
