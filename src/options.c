@@ -58,6 +58,8 @@
 #define OPT_NOTES	262
 #define OPT_STALL	263
 #define OPT_CONV_LIMIT	264
+#define OPT_NAMES_FILE	265
+#define OPT_SERVICES_FILE 266
 
 #define SHORT_OPTIONS	"AB:c:C:dDeF:G:hi:lLnpQ:qr:s:tUvV:w:W:xXy:z:Z:#"
 #define MAX_TFLAG	5	/* -ttttt */
@@ -88,6 +90,10 @@ static const struct option long_options[] = {
 	{ "stall-threshold",		required_argument, NULL, OPT_STALL },
 	{ "conv-limit",			required_argument, NULL,
 	    OPT_CONV_LIMIT },
+	{ "names-file",			required_argument, NULL,
+	    OPT_NAMES_FILE },
+	{ "services-file",		required_argument, NULL,
+	    OPT_SERVICES_FILE },
 	{ NULL,				0,		   NULL, 0 }
 };
 
@@ -112,7 +118,8 @@ options_print_usage(FILE *f)
 "\t\t[ -t | -tt | -ttt | -tttt | -ttttt ] [ --micro | --nano ]\n"
 "\t\t[ -V file ] [ -w file ] [ -W filecount ] [ -y datalinktype ]\n"
 "\t\t[ -Z user ] [ -z stat ] [ --notes ] [ --stall-threshold seconds ]\n"
-"\t\t[ --conv-limit count ] [ --print ] [ --version ] [ expression ]\n",
+"\t\t[ --conv-limit count ] [ --names-file file ]\n"
+"\t\t[ --services-file file ] [ --print ] [ --version ] [ expression ]\n",
 	    program_name);
 }
 
@@ -393,6 +400,23 @@ analysis_option(struct options *o, int op)
 	return 1;
 }
 
+/* Where the names of CIDs and ports come from. */
+static int
+names_option(struct options *o, int op)
+{
+	switch (op) {
+	case OPT_NAMES_FILE:
+		o->names.names_file = optarg;
+		break;
+	case OPT_SERVICES_FILE:
+		o->names.services_file = optarg;
+		break;
+	default:
+		return 0;
+	}
+	return 1;
+}
+
 /* What to do instead of a capture, at once (as tcpdump does). */
 static int
 action_option(struct options *o, int op)
@@ -449,7 +473,8 @@ options_parse(int argc, char **argv, struct options *o)
 	    NULL)) != -1) {
 		if (print_option(&o->print, op) ||
 		    time_option(&o->print, op) || capture_option(o, op) ||
-		    file_option(o, op) || analysis_option(o, op)) {
+		    file_option(o, op) || analysis_option(o, op) ||
+		    names_option(o, op)) {
 			if (o->action != ACTION_CAPTURE)
 				return;
 			continue;

@@ -55,7 +55,9 @@ extern char *put_secs(char *p, int64_t ns, int nano);
 extern const char *text_secs(int64_t ns, int nano);
 /* Milliseconds with microsecond digits; < 0 as 0. */
 extern const char *text_msecs(int64_t ns);
-/* "CID.PORT". */
+/* "CID.PORT", named as the packet lines name it (names.h)... */
 extern const char *text_endpoint(uint64_t cid, uint32_t port);
+/* ... and always as numbers (for the JSON lines' "src" and "dst"). */
+extern const char *text_endpoint_number(uint64_t cid, uint32_t port);
 
 #endif /* VSOCKDUMP_TEXT_H */

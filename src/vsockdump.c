@@ -66,6 +66,7 @@
 #include "filter-rewrite.h"
 #include "input.h"
 #include "kernel-socket.h"
+#include "names.h"
 #include "options.h"
 #include "privileges.h"
 #include "vsockmon.h"
@@ -116,6 +117,20 @@ set_up_output(struct capture *cap, const struct options *o)
 	    analysis_wanted(&o->analysis))
 		error("-z and --notes print on the standard output, which "
 		    "-w - writes the capture to");
+}
+
+/*
+ * Without -n, where something is printed: the names of CIDs and ports
+ * (on a live capture, of the running VMs too).  The names files are
+ * read before privileges are dropped.
+ */
+static void
+names_stage(const struct options *o, int printing)
+{
+	if (o->print.nflag || o->dflag || o->list_dlts ||
+	    (!printing && !analysis_wanted(&o->analysis)))
+		return;
+	names_start(&o->names, o->rfile == NULL && o->vfile == NULL);
 }
 
 /*
@@ -288,6 +303,7 @@ finish_stage(struct capture *cap, struct input *in, struct filter *f,
 	int failed = 0;
 
 	analysis_end(cap->an);
+	names_stop();
 	if ((cap->printing || analysis_wanted(&o->analysis)) &&
 	    capture_check_stdout() < 0)
 		failed = 1;
@@ -315,6 +331,7 @@ main(int argc, char **argv)
 	f.text = filter_text(o.ffile, o.args);
 	f.native = vsock_filter_native();
 
+	names_stage(&o, cap.printing);
 	input_open(&in, &o, &cap.ndo, f.native, cap.printing);
 	if (cap.printing && !o.dflag && capture_set_printer(&cap, in.dlt,
 	    o.analysis.notes) < 0) {
