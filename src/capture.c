@@ -46,6 +46,7 @@
 #include "diag.h"
 #include "kernel-socket.h"
 #include "print-cooked.h"
+#include "procs.h"
 
 /* For the signal handler: the capture to break, and why it stopped. */
 static pcap_t *volatile signal_pd;
@@ -62,8 +63,9 @@ capture_init(struct capture *cap)
 }
 
 /*
- * The printer of the link type, then the packet's notes at the end of
- * its text: ndo is the first member of the capture it prints for.
+ * The printer of the link type, then the processes of the packet's
+ * endpoints (-v, live) and its notes at the end of its text: ndo is
+ * the first member of the capture it prints for.
  */
 static void
 notes_printer(netdissect_options *ndo, const struct pcap_pkthdr *h,
@@ -72,6 +74,7 @@ notes_printer(netdissect_options *ndo, const struct pcap_pkthdr *h,
 	struct capture *cap = (struct capture *)ndo;
 
 	(*cap->link_printer)(ndo, h, p);
+	procs_print(ndo);
 	analysis_print_notes(cap->an, ndo);
 }
 
@@ -81,7 +84,8 @@ capture_set_printer(struct capture *cap, int dlt, int notes)
 	cap->link_printer = vsockdump_printer_for(dlt);
 	if (cap->link_printer == NULL)
 		return -1;
-	cap->ndo.ndo_if_printer = notes ? notes_printer : cap->link_printer;
+	cap->ndo.ndo_if_printer = notes || procs_active() ? notes_printer :
+	    cap->link_printer;
 	return 0;
 }
 
@@ -144,6 +148,7 @@ handle_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *sp)
 			error("%s", cap->out.msg);
 		}
 	}
+	procs_packet(h, sp, cap->packets);
 	analysis_packet(cap->an, h, sp, cap->packets);
 	if (cap->printing)
 		pretty_print_packet(&cap->ndo, h, sp, cap->packets);

@@ -39,6 +39,7 @@
 #include "netdissect-stdinc.h"
 
 #include "names.h"
+#include "procs.h"
 #include "summaries.h"
 #include "text.h"
 #include "wire.h"
@@ -110,11 +111,13 @@ summary_conv_table(const struct summary_context *sc,
 {
 	/*
 	 * The widest row: 10 numbers of up to 20 digits, 4 times of up to
-	 * 20 characters, 2 endpoints of up to 127 (named), the type, the
-	 * end and the spaces: under 700 characters.
+	 * 20 characters, 2 endpoints of up to 127 (named), 2 processes of
+	 * up to PROCS_TEXT_MAX, the type, the end and the spaces: under
+	 * 900 characters.
 	 */
-	char line[1024], *p;
+	char line[1024], *p, pbuf[PROCS_TEXT_MAX];
 	const struct vsock_conv_summary *c;
+	struct procs_owner o;
 	int names = names_enabled();
 	/* Named endpoints are wider. */
 	int ew = names ? 30 : 22;
@@ -131,6 +134,9 @@ summary_conv_table(const struct summary_context *sc,
 	    ew, "Destination", "->Pkts", "->Bytes", "->Msgs", "<-Pkts",
 	    "<-Bytes", "<-Msgs", "Rel Start", "Duration", "Stalls",
 	    "Stalled", "Longest", "Notes");
+	/* Without -n: the processes of the endpoints ("PID/COMM"). */
+	if (names)
+		printf(" %-22s %-22s", "Src Process", "Dst Process");
 	printf("  %s\n", "End");
 	for (i = 0; i < n; i++) {
 		c = &s[i];
@@ -167,6 +173,11 @@ summary_conv_table(const struct summary_context *sc,
 		    0);
 		*p++ = ' ';
 		p = put_col_u64(p, c->nnotes, 5);
+		for (d = 0; names && d < 2; d++) {
+			procs_conv_owner(c, d, &o);
+			*p++ = ' ';
+			p = put_col(p, procs_owner_text(&o, pbuf), 22, 1);
+		}
 		*p++ = ' ';
 		*p++ = ' ';
 		end_text(p, c);
@@ -205,6 +216,7 @@ summary_conv_json(const struct summary_context *sc,
     const struct vsock_conv_summary *s, size_t n)
 {
 	const struct vsock_conv_summary *c;
+	struct procs_owner o;
 	const char *sep;
 	size_t i;
 	int k;
@@ -215,11 +227,17 @@ summary_conv_json(const struct summary_context *sc,
 		    "\"dst\":\"%s\",", c->index, vsock_type_name(c->type),
 		    text_endpoint_number(c->cid[0], c->port[0]),
 		    text_endpoint_number(c->cid[1], c->port[1]));
-		/* Without -n: the names. */
-		if (names_enabled())
+		/* Without -n: the names, and the processes (or nulls). */
+		if (names_enabled()) {
 			printf("\"src_name\":\"%s\",\"dst_name\":\"%s\",",
 			    names_endpoint(c->cid[0], c->port[0]),
 			    names_endpoint(c->cid[1], c->port[1]));
+			for (k = 0; k < 2; k++) {
+				procs_conv_owner(c, k, &o);
+				procs_owner_json(&o, k == 0 ? "src" : "dst");
+				putchar(',');
+			}
+		}
 		printf("\"start_seen\":%s,", c->start_seen ? "true" : "false");
 		json_dir("src_to_dst", &c->dir[0]);
 		putchar(',');
