@@ -20,7 +20,10 @@
 #	f-port	vsockdump "vsock port 6001"
 # Then one bulk run per capture path (LIVE_HG_BULK_CAPTURES): none,
 # stock (Debian's tcpdump: libpcap's generic AF_PACKET path) and
-# patched (our capture module), each with its default buffer.
+# patched (our capture module), each with its default buffer.  Then the
+# names step (lib.sh's agent): vsockdump without -n ("names") while
+# this side connects to the guest's port 1024.  The nested QEMU runs
+# with -name LIVE_HG_NAME (default hg-nested).
 #
 # Settings (/etc/live/env): LIVE_HG_MEM, LIVE_HG_SMP, LIVE_HG_APPEND,
 # LIVE_HG_QEMU_ARGS (the nested QEMU), LIVE_HG_TIMEOUT (its limit in
@@ -69,6 +72,7 @@ QEMU_MODULE_DIR=/opt/qemu/lib timeout -k 5 "${LIVE_HG_TIMEOUT:-900}" \
     -serial "file:$out/guest-console.log" -serial file:/tmp/guest-serial1.txt \
     -chardev "socket,id=sync,path=$SYNC,server=on,wait=off" \
     -serial chardev:sync \
+    -name "${LIVE_HG_NAME:-hg-nested}" \
     -device vhost-vsock-pci,guest-cid=3 ${LIVE_HG_QEMU_ARGS:-} \
     </dev/null >"$out/qemu.out" 2>&1 &
 qpid=$!
@@ -115,6 +119,10 @@ for c in ${LIVE_HG_BULK_CAPTURES-none stock patched}; do
 	echo "bulk $c done at $(uptime_s)"
 	i=$((i + 1))
 done
+# The names step: QEMU's -name for CID 3, "kata-agent" for port 1024,
+# this side's process.
+agent client
+echo "agent done at $(uptime_s), status $(cat "$out/agent.rc")"
 # The guest's results, over vsock, now that no capture runs here.
 mkdir -p "$out/guest"
 vsock-cat -l 9000 >/tmp/guest-results.tar 2>"$out/guest-results.stderr" &
