@@ -82,6 +82,7 @@
 
 #define ND_LONGJMP_FROM_TCHECK
 #include "netdissect.h"
+#include "addrtoname.h"
 #include "extract.h"
 
 enum af_vsockmon_transport {
@@ -354,6 +355,8 @@ vsock_notes_print(netdissect_options *ndo, const struct af_vsockmon_hdr *hdr,
  * The vsockmon header, and at -v the transport header, on one line (two
  * at -v, as tcpdump has always printed them):
  *	[-e fields: ]TRANSPORT[ (transport fields)] SRC > DST OP, length N
+ * SRC and DST are CID.PORT: numbers with -n, otherwise as
+ * vsockcid_string() and vsockport_string() (addrtoname.c) give them.
  * Returns the transport header length.
  */
 static u_int
@@ -362,7 +365,9 @@ vsockmon_hdr_print(netdissect_options *ndo, const struct af_vsockmon_hdr *hdr,
 {
 	u_int caplen = ND_BYTES_AVAILABLE_AFTER(hdr);
 	u_int hdr_len, vlen = 0;
-	uint16_t transport;
+	uint64_t src_cid, dst_cid;
+	uint32_t src_port, dst_port;
+	uint16_t transport, op;
 	const char *sep = " ";
 	int virtio_later = 0;
 
@@ -403,10 +408,23 @@ vsockmon_hdr_print(netdissect_options *ndo, const struct af_vsockmon_hdr *hdr,
 		}
 	}
 
-	ND_PRINT("%s%" PRIu64 ".%u > %" PRIu64 ".%u %s, length %u", sep,
-		 GET_LE_U_8(hdr->src_cid), GET_LE_U_4(hdr->src_port),
-		 GET_LE_U_8(hdr->dst_cid), GET_LE_U_4(hdr->dst_port),
-		 tok2str(vsock_op, "op %u", GET_LE_U_2(hdr->op)), length);
+	/* All of them, before any is printed: a cut header prints none. */
+	src_cid = GET_LE_U_8(hdr->src_cid);
+	src_port = GET_LE_U_4(hdr->src_port);
+	dst_cid = GET_LE_U_8(hdr->dst_cid);
+	dst_port = GET_LE_U_4(hdr->dst_port);
+	op = GET_LE_U_2(hdr->op);
+	if (ndo->ndo_nflag)
+		ND_PRINT("%s%" PRIu64 ".%u > %" PRIu64 ".%u %s, length %u",
+			 sep, src_cid, src_port, dst_cid, dst_port,
+			 tok2str(vsock_op, "op %u", op), length);
+	else
+		ND_PRINT("%s%s.%s > %s.%s %s, length %u", sep,
+			 vsockcid_string(ndo, src_cid),
+			 vsockport_string(ndo, src_port),
+			 vsockcid_string(ndo, dst_cid),
+			 vsockport_string(ndo, dst_port),
+			 tok2str(vsock_op, "op %u", op), length);
 
 	if (ndo->ndo_vflag) {
 		if (virtio_later)

@@ -15,7 +15,9 @@
 #      patched tree and nothing that passes unpatched may be skipped or fail;
 #   6. our tests/TESTLIST through the patched tcpdump (TCPDUMP=... TESTrun);
 #   7. stub fidelity: vsockdump's output for every TESTLIST case must be
-#      byte-identical to the patched tcpdump's (needs VSOCKDUMP);
+#      byte-identical to the patched tcpdump's (needs VSOCKDUMP); and the
+#      patched tcpdump prints every DLT_VSOCK capture of ours the same
+#      without -n as with it (it has no names for vsock addresses);
 #   8. the vsock filters: tests/filter/run.sh against the patched libpcap,
 #      and `vsock port 22` compiled by filtertest and by the patched tcpdump
 #      (-d -r) on VSOCK, LINUX_SLL and LINUX_SLL2 savefiles, then applied;
@@ -41,6 +43,8 @@
 # the summary names.  Exit status 0 only if every check passed.
 set -eu
 . "$(dirname "$0")/common.sh"
+# linktype_of
+. "$(dirname "$0")/series-lib.sh"
 
 DIST=${1:-}
 [ -n "$DIST" ] && [ -n "$(dists_conf_lines "$DIST")" ] || { echo "usage: $0 bookworm|trixie|sid" >&2; exit 2; }
@@ -309,6 +313,27 @@ if [ -n "${VSOCKDUMP:-}" ] && [ -x "$VSOCKDUMP" ]; then
 	fi
 else
 	bad "stub fidelity not checked: no vsockdump binary (build it, or set VSOCKDUMP)"
+fi
+
+# --- tcpdump without -n ----------------------------------------------------------------------
+# tcpdump has no names for vsock addresses: without -n it prints every
+# DLT_VSOCK capture of ours exactly as with -n.
+nsame=0 nall=0
+for cap in "$W"/ours-tcpdump/tests/build/*.cap "$TOP_SRCDIR"/tests/captures/*.pcap; do
+	[ "$(linktype_of "$cap")" = 271 ] || continue
+	nall=$((nall + 1))
+	TZ=GMT0 "$TCPDUMP_BIN" -# -n -v -r "$cap" > "$W/with-n.out" 2>/dev/null
+	TZ=GMT0 "$TCPDUMP_BIN" -# -v -r "$cap" > "$W/without-n.out" 2>/dev/null
+	if [ -s "$W/with-n.out" ] && cmp -s "$W/with-n.out" "$W/without-n.out"; then
+		nsame=$((nsame + 1))
+	else
+		echo "differs without -n: $cap"
+	fi
+done
+if [ "$nall" -gt 0 ] && [ "$nsame" = "$nall" ]; then
+	sum "   tcpdump without -n: $nsame of $nall DLT_VSOCK captures printed as with -n (vsock addresses as numbers)"
+else
+	bad "tcpdump without -n: $nsame of $nall DLT_VSOCK captures printed as with -n"
 fi
 
 # --- the vsock filters ----------------------------------------------------------------------

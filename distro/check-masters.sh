@@ -217,6 +217,14 @@ check "tcpdump: CMake build (-Werror=dev, EXTRA_CFLAGS=-Werror) against the inst
 	       LD_LIBRARY_PATH="$1/prefix/lib" ./tcpdump -d -r "$1/session.pcap" "vsock port 22" &&
 	       LD_LIBRARY_PATH="$1/prefix/lib" ./tcpdump -n -v -r "$1/session.pcap" | grep -q "flags \[none\]"' \
 	       _ "$W" "$JOBS" || true
+# No names for vsock addresses: without -n as with it.
+if (cd "$W/tcpdump" && TZ=GMT0 ./tcpdump -# -v -r "$W/session.pcap" > "$W/without-n.out" 2>/dev/null &&
+    TZ=GMT0 ./tcpdump -# -n -v -r "$W/session.pcap" > "$W/with-n.out" 2>/dev/null) &&
+    [ -s "$W/with-n.out" ] && cmp -s "$W/with-n.out" "$W/without-n.out"; then
+	ok "tcpdump: without -n, vsock addresses as numbers (the same output as with -n)"
+else
+	bad "tcpdump: without -n, the output differs from -n's ($W/with-n.out, $W/without-n.out)"
+fi
 mkdir -p "$W/ours"
 (cd "$W/ours" && TCPDUMP=$W/tcpdump/tcpdump sh "$TOP_SRCDIR/tests/TESTrun") > "$W/ours.log" 2>&1 || true
 res=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$W/ours.log" | tail -n 1)

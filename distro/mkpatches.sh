@@ -1,10 +1,11 @@
 #!/bin/bash
 # Generate the quilt series patches/tcpdump/ and patches/libpcap/ from our
 # top-level sources (print-vsock.c, savefile-trim.[ch], tests/,
-# distro/tcpdump-vsock.1.in, distro/tcpdump-hunks/;
-# pcap-vsockmon.[ch] with vsockmon-device.frag folded in,
-# doc/README.vsockmon.md, gencode-vsock.frag, distro/libpcap-hunks/)
-# against Debian's source packages (distro/dists.conf), deterministically:
+# distro/tcpdump-vsock.1.in, distro/tcpdump-addrtoname-vsock.c,
+# distro/tcpdump-hunks/; pcap-vsockmon.[ch] with vsockmon-device.frag
+# folded in, doc/README.vsockmon.md, gencode-vsock.frag,
+# distro/libpcap-hunks/) against Debian's source packages
+# (distro/dists.conf), deterministically:
 # the same inputs give byte-identical patches (no timestamps, no Index:
 # lines, files sorted, Last-Update read from distro/PATCH_DATE).
 #
@@ -91,9 +92,10 @@ gen_tcpdump() {
 
 	# 1. the printer
 	q new 0001-print-vsock-rewrite-the-vsock-printer.patch
-	q add print-vsock.c netdissect.h
+	q add print-vsock.c netdissect.h addrtoname.c addrtoname.h
 	cp "$TOP_SRCDIR/print-vsock.c" print-vsock.c
 	netdissect_add_vsock_print || die "tcpdump $ver: no vtp_print declaration in netdissect.h"
+	addrtoname_add_vsock || die "tcpdump $ver: no udpport_string() or ipxsap_string() in addrtoname.[ch]"
 	refresh
 	dep3 "Rewrite the Linux vsock printer" \
 	     "print-vsock.c becomes vsockdump's printer (its copyright notices kept)," \
@@ -101,7 +103,11 @@ gen_tcpdump() {
 	     "sockets, SHUTDOWN and EOM/EOR flags by name, the transport-header" \
 	     "length, the wire length, credit fields and header inconsistencies.  It" \
 	     "also exports vsock_print(), which prints a vsockmon packet found inside" \
-	     "another link layer." |
+	     "another link layer.  Without -n it prints CIDs and ports as the new" \
+	     "addrtoname.c functions vsockcid_string() and vsockport_string() give" \
+	     "them, as the IP printers do with theirs: vsock addresses have no name" \
+	     "service, so these give the numbers, and the output is the same with" \
+	     "and without -n." |
 		q header -r
 
 	# 2. vsock inside Linux cooked captures

@@ -196,6 +196,25 @@ netdissect_add_vsock_print() {
 	sed -i '/^extern void vtp_print(/i extern void vsock_print(netdissect_options *, const u_char *, u_int);' netdissect.h
 }
 
+# addrtoname_add_vsock: vsockcid_string() and vsockport_string()
+# (distro/tcpdump-addrtoname-vsock.c) in addrtoname.c, before
+# ipxsap_string(), and declared in addrtoname.h after udpport_string();
+# fails if the anchors are not where expected
+addrtoname_add_vsock() {
+	[ "$(grep -c '^extern const char \*udpport_string(' addrtoname.h)" = 1 ] &&
+	    [ "$(grep -c '^ipxsap_string(' addrtoname.c)" = 1 ] || return 1
+	sed -i '/^extern const char \*udpport_string(/a extern const char *vsockcid_string(netdissect_options *, uint64_t);\nextern const char *vsockport_string(netdissect_options *, uint32_t);' addrtoname.h
+	awk -v snip="$DISTRO_DIR/tcpdump-addrtoname-vsock.c" '
+		NR > 1 && /^ipxsap_string\(/ {
+			while ((getline l < snip) > 0) print l
+		}
+		NR > 1 { print prev }
+		{ prev = $0 }
+		END { print prev }' addrtoname.c > addrtoname.c.new || return 1
+	cmp -s addrtoname.c addrtoname.c.new && return 1
+	mv addrtoname.c.new addrtoname.c
+}
+
 # man_add_vsock <anchor regex>: the "Linux vsock Packets" section of
 # tcpdump.1.in (distro/tcpdump-vsock.1.in), before the line that matches
 man_add_vsock() {

@@ -17,10 +17,12 @@
 # The tcpdump printer arrives in steps a reviewer can read one at a time:
 # distro/tcpdump-hunks/master/vsock-N-*.diff take upstream's print-vsock.c
 # through names, lengths, notes and payload; the fifth commit is the
-# difference between that and our print-vsock.c, computed here, so that
-# the series always ends with our file.  The steps are hand-written diffs
-# against upstream's file: when a change to print-vsock.c belongs to one
-# of them, edit that step too (the series checks build every commit).
+# difference between that and our print-vsock.c without the addrtoname
+# functions, the sixth adds those (vsock-6-names.diff, taken back out of
+# our file for the fifth), so that the series always ends with our file.
+# Steps 1 to 4 are hand-written diffs against upstream's file, step 6 a
+# diff of ours: when a change to print-vsock.c belongs to one of them,
+# edit that step too (the series checks build every commit).
 # shellcheck shell=bash
 
 # The snapshots sit beside the clone (../shared/upstream), or in the
@@ -160,7 +162,11 @@ the headers of other packets were not shown.  Print whatever follows
 the headers, for any op, with hex_print() as other printers do, and
 report truncation only when bytes are missing."
 
+	# Our printer, less the next commit's.
 	cp "$TOP_SRCDIR/print-vsock.c" print-vsock.c
+	patch -R -p1 -s --fuzz=0 --no-backup-if-mismatch \
+	    < "$DISTRO_DIR/tcpdump-hunks/master/vsock-6-names.diff" > "$tmp/patch.log" 2>&1 ||
+		{ cat "$tmp/patch.log" >&2; die "tcpdump master: vsock-6-names.diff does not come out of print-vsock.c"; }
 	netdissect_add_vsock_print || die "tcpdump master: no vtp_print declaration in netdissect.h"
 	commit "vsock: Restructure the printer; export vsock_print()
 
@@ -178,7 +184,22 @@ the vsockmon header, or inside the virtio header, shows the fields
 before the cut, then \"[|vsock]\".
 
 vsock_print() prints a vsockmon packet found inside another link-layer
-header, for the cooked-capture printers (next commit)."
+header, for the cooked-capture printers."
+
+	cp "$TOP_SRCDIR/print-vsock.c" print-vsock.c
+	addrtoname_add_vsock || die "tcpdump master: no udpport_string() or ipxsap_string() in addrtoname.[ch]"
+	commit "vsock: Print CIDs and ports with vsockcid_string(), vsockport_string()
+
+The printers of other address families print their addresses, unless
+-n is given, as the functions of addrtoname.c name them
+(ipaddr_string(), tcpport_string(), ...).  Do the same for vsock:
+vsockcid_string() and vsockport_string() give a CID and a port as text.
+vsock addresses have no name service, so they give the numbers, and
+the output is the same with and without -n; a name source for vsock
+(a VM's name for its CID, a service's for its port) would be added
+there, as for the other families.  The fields are all fetched before
+the line is printed, so that a header cut short still prints none of
+them."
 
 	sll_add_vsock || die "tcpdump master: print-sll.c: no LINUX_SLL_P_802_2 anchor, or not two \"case 803\" blocks"
 	commit "sll: Print vsock in LINUX_SLL and LINUX_SLL2 frames of ARPHRD type 826

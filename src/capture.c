@@ -46,6 +46,7 @@
 #include "diag.h"
 #include "kernel-socket.h"
 #include "print-cooked.h"
+#include "procs.h"
 
 /* For the signal handler: the capture to break, and why it stopped. */
 static pcap_t *volatile signal_pd;
@@ -62,9 +63,9 @@ capture_init(struct capture *cap)
 }
 
 /*
- * The printer of the link type, then the end of the packet's line (the
- * analysis's annotations): ndo is the first member of the capture it
- * prints for.
+ * The printer of the link type, then the end of the packet's line: the
+ * processes of its endpoints (-v, live) and the analysis's
+ * annotations.  ndo is the first member of the capture it prints for.
  */
 static void
 annotated_printer(netdissect_options *ndo, const struct pcap_pkthdr *h,
@@ -73,6 +74,7 @@ annotated_printer(netdissect_options *ndo, const struct pcap_pkthdr *h,
 	struct capture *cap = (struct capture *)ndo;
 
 	(*cap->link_printer)(ndo, h, p);
+	procs_print(ndo);
 	analysis_print_annotations(cap->an, ndo);
 }
 
@@ -83,6 +85,7 @@ capture_set_printer(struct capture *cap, int dlt, int annotate)
 	if (cap->link_printer == NULL)
 		return -1;
 	cap->annotating = annotate;
+	cap->owners = procs_active();
 	cap->ndo.ndo_if_printer = cap->link_printer;
 	return 0;
 }
@@ -92,8 +95,8 @@ capture_print_packet(struct capture *cap, const struct pcap_pkthdr *h,
     const u_char *sp, u_int number, int annotated)
 {
 	/* The plain printer where nothing can follow it, as most packets. */
-	cap->ndo.ndo_if_printer = annotated && cap->annotating ?
-	    annotated_printer : cap->link_printer;
+	cap->ndo.ndo_if_printer = (annotated && cap->annotating) ||
+	    cap->owners ? annotated_printer : cap->link_printer;
 	pretty_print_packet(&cap->ndo, h, sp, number);
 }
 
@@ -157,6 +160,7 @@ handle_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *sp)
 			error("%s", cap->out.msg);
 		}
 	}
+	procs_packet(h, sp, cap->packets);
 	annotated = analysis_packet(cap->an, h, sp, cap->packets);
 	if (cap->printing)
 		capture_print_packet(cap, h, sp, cap->packets, annotated);

@@ -46,6 +46,7 @@ struct capture {
 	pcap_t		*pd;
 	struct analysis	*an;		/* NULL without analysis */
 	int		annotating;	/* lines may end with annotations */
+	int		owners;		/* lines may end with processes */
 	struct savefile	out;
 	int		writing;	/* to out (-w) */
 	int		printing;	/* to the standard output */

@@ -61,6 +61,8 @@
 #define OPT_DECODE_AS	265
 #define OPT_NO_DECODE	266
 #define OPT_DECODE_BUF	267
+#define OPT_NAMES_FILE	268
+#define OPT_SERVICES_FILE 269
 
 #define SHORT_OPTIONS	"AB:c:C:dDeF:G:hi:lLnpQ:qr:s:tUvV:w:W:xXy:z:Z:#"
 #define MAX_TFLAG	5	/* -ttttt */
@@ -96,6 +98,10 @@ static const struct option long_options[] = {
 	{ "no-decode",			no_argument,	   NULL, OPT_NO_DECODE },
 	{ "decode-buffer",		required_argument, NULL,
 	    OPT_DECODE_BUF },
+	{ "names-file",			required_argument, NULL,
+	    OPT_NAMES_FILE },
+	{ "services-file",		required_argument, NULL,
+	    OPT_SERVICES_FILE },
 	{ NULL,				0,		   NULL, 0 }
 };
 
@@ -121,8 +127,8 @@ options_print_usage(FILE *f)
 "\t\t[ -V file ] [ -w file ] [ -W filecount ] [ -y datalinktype ]\n"
 "\t\t[ -Z user ] [ -z stat ] [ --notes ] [ --stall-threshold seconds ]\n"
 "\t\t[ --conv-limit count ] [ --decode-as port=protocol ]\n"
-"\t\t[ --no-decode ] [ --decode-buffer bytes ] [ --print ]\n"
-"\t\t[ --version ] [ expression ]\n",
+"\t\t[ --no-decode ] [ --decode-buffer bytes ] [ --names-file file ]\n"
+"\t\t[ --services-file file ] [ --print ] [ --version ] [ expression ]\n",
 	    program_name);
 }
 
@@ -416,6 +422,23 @@ analysis_option(struct options *o, int op)
 	return 1;
 }
 
+/* Where the names of CIDs and ports come from. */
+static int
+names_option(struct options *o, int op)
+{
+	switch (op) {
+	case OPT_NAMES_FILE:
+		o->names.names_file = optarg;
+		break;
+	case OPT_SERVICES_FILE:
+		o->names.services_file = optarg;
+		break;
+	default:
+		return 0;
+	}
+	return 1;
+}
+
 /* What to do instead of a capture, at once (as tcpdump does). */
 static int
 action_option(struct options *o, int op)
@@ -472,7 +495,8 @@ options_parse(int argc, char **argv, struct options *o)
 	    NULL)) != -1) {
 		if (print_option(&o->print, op) ||
 		    time_option(&o->print, op) || capture_option(o, op) ||
-		    file_option(o, op) || analysis_option(o, op)) {
+		    file_option(o, op) || analysis_option(o, op) ||
+		    names_option(o, op)) {
 			if (o->action != ACTION_CAPTURE)
 				return;
 			continue;

@@ -37,6 +37,7 @@
 #include <pcap/pcap.h>
 
 #include "analysis.h"
+#include "names.h"
 #include "netdissect.h"
 #include "savefile.h"
 
@@ -83,6 +84,7 @@ struct options {
 	struct print_settings print;
 	struct savefile_settings out;	/* -C, -G, -W, -U */
 	struct analysis_options analysis;
+	struct names_options names;	/* --names-file, --services-file */
 };
 
 /* Reads the command line into o; exits with a message if it is wrong. */

@@ -38,6 +38,8 @@
 
 #include "netdissect-stdinc.h"
 
+#include "names.h"
+#include "procs.h"
 #include "summaries.h"
 #include "text.h"
 #include "wire.h"
@@ -109,11 +111,16 @@ summary_conv_table(const struct summary_context *sc,
 {
 	/*
 	 * The widest row: 10 numbers of up to 20 digits, 4 times of up to
-	 * 20 characters, 2 endpoints of up to 31, the type, the end and
-	 * the spaces: under 460 characters.
+	 * 20 characters, 2 endpoints of up to 127 (named), 2 processes of
+	 * up to PROCS_TEXT_MAX, the type, the end and the spaces: under
+	 * 900 characters.
 	 */
-	char line[512], *p;
+	char line[1024], *p, pbuf[PROCS_TEXT_MAX];
 	const struct vsock_conv_summary *c;
+	struct procs_owner o;
+	int names = names_enabled();
+	/* Named endpoints are wider. */
+	int ew = names ? 30 : 22;
 	size_t i;
 	int d;
 
@@ -122,20 +129,24 @@ summary_conv_table(const struct summary_context *sc,
 	printf("vsock Conversations\n");
 	printf("Filter:<No Filter>\n");
 	printf("Stall threshold: %s s\n", text_secs(sc->stall_ns, sc->nano));
-	printf("%5s %-9s %-22s %-22s %8s %12s %7s %8s %12s %7s %12s %12s "
-	    "%6s %12s %12s %5s  %s\n", "Conv", "Type", "Source",
-	    "Destination", "->Pkts", "->Bytes", "->Msgs", "<-Pkts",
+	printf("%5s %-9s %-*s %-*s %8s %12s %7s %8s %12s %7s %12s %12s "
+	    "%6s %12s %12s %5s", "Conv", "Type", ew, "Source",
+	    ew, "Destination", "->Pkts", "->Bytes", "->Msgs", "<-Pkts",
 	    "<-Bytes", "<-Msgs", "Rel Start", "Duration", "Stalls",
-	    "Stalled", "Longest", "Notes", "End");
+	    "Stalled", "Longest", "Notes");
+	/* Without -n: the processes of the endpoints ("PID/COMM"). */
+	if (names)
+		printf(" %-22s %-22s", "Src Process", "Dst Process");
+	printf("  %s\n", "End");
 	for (i = 0; i < n; i++) {
 		c = &s[i];
 		p = put_col_u64(line, c->index, 5);
 		*p++ = ' ';
 		p = put_col(p, vsock_type_name(c->type), 9, 1);
 		*p++ = ' ';
-		p = put_col(p, text_endpoint(c->cid[0], c->port[0]), 22, 1);
+		p = put_col(p, text_endpoint(c->cid[0], c->port[0]), ew, 1);
 		*p++ = ' ';
-		p = put_col(p, text_endpoint(c->cid[1], c->port[1]), 22, 1);
+		p = put_col(p, text_endpoint(c->cid[1], c->port[1]), ew, 1);
 		for (d = 0; d < 2; d++) {
 			*p++ = ' ';
 			p = put_col_u64(p, c->dir[d].packets, 8);
@@ -162,6 +173,11 @@ summary_conv_table(const struct summary_context *sc,
 		    0);
 		*p++ = ' ';
 		p = put_col_u64(p, c->nnotes, 5);
+		for (d = 0; names && d < 2; d++) {
+			procs_conv_owner(c, d, &o);
+			*p++ = ' ';
+			p = put_col(p, procs_owner_text(&o, pbuf), 22, 1);
+		}
 		*p++ = ' ';
 		*p++ = ' ';
 		end_text(p, c);
@@ -200,6 +216,7 @@ summary_conv_json(const struct summary_context *sc,
     const struct vsock_conv_summary *s, size_t n)
 {
 	const struct vsock_conv_summary *c;
+	struct procs_owner o;
 	const char *sep;
 	size_t i;
 	int k;
@@ -207,11 +224,21 @@ summary_conv_json(const struct summary_context *sc,
 	for (i = 0; i < n; i++) {
 		c = &s[i];
 		printf("{\"index\":%u,\"type\":\"%s\",\"src\":\"%s\","
-		    "\"dst\":\"%s\",\"start_seen\":%s,", c->index,
-		    vsock_type_name(c->type),
-		    text_endpoint(c->cid[0], c->port[0]),
-		    text_endpoint(c->cid[1], c->port[1]),
-		    c->start_seen ? "true" : "false");
+		    "\"dst\":\"%s\",", c->index, vsock_type_name(c->type),
+		    text_endpoint_number(c->cid[0], c->port[0]),
+		    text_endpoint_number(c->cid[1], c->port[1]));
+		/* Without -n: the names, and the processes (or nulls). */
+		if (names_enabled()) {
+			printf("\"src_name\":\"%s\",\"dst_name\":\"%s\",",
+			    names_endpoint(c->cid[0], c->port[0]),
+			    names_endpoint(c->cid[1], c->port[1]));
+			for (k = 0; k < 2; k++) {
+				procs_conv_owner(c, k, &o);
+				procs_owner_json(&o, k == 0 ? "src" : "dst");
+				putchar(',');
+			}
+		}
+		printf("\"start_seen\":%s,", c->start_seen ? "true" : "false");
 		json_dir("src_to_dst", &c->dir[0]);
 		putchar(',');
 		json_dir("dst_to_src", &c->dir[1]);

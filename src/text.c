@@ -36,6 +36,7 @@
 
 #include <string.h>
 
+#include "names.h"
 #include "text.h"
 
 #define ROTATING	8	/* buffers of each text_ writer */
@@ -167,6 +168,14 @@ text_escape(char *dst, size_t size, const void *src, size_t n)
 
 const char *
 text_endpoint(uint64_t cid, uint32_t port)
+{
+	if (names_enabled())
+		return names_endpoint(cid, port);
+	return text_endpoint_number(cid, port);
+}
+
+const char *
+text_endpoint_number(uint64_t cid, uint32_t port)
 {
 	char *buf = next_buffer(), *p;
 

@@ -63,7 +63,9 @@ extern const char *text_msecs(int64_t ns);
  */
 extern size_t text_escape(char *dst, size_t size, const void *src,
     size_t n);
-/* "CID.PORT". */
+/* "CID.PORT", named as the packet lines name it (names.h)... */
 extern const char *text_endpoint(uint64_t cid, uint32_t port);
+/* ... and always as numbers (for the JSON lines' "src" and "dst"). */
+extern const char *text_endpoint_number(uint64_t cid, uint32_t port);
 
 #endif /* VSOCKDUMP_TEXT_H */

@@ -66,8 +66,10 @@
 #include "filter-rewrite.h"
 #include "input.h"
 #include "kernel-socket.h"
+#include "names.h"
 #include "options.h"
 #include "privileges.h"
+#include "procs.h"
 #include "vsockmon.h"
 
 /* The filter of the capture. */
@@ -116,6 +118,41 @@ set_up_output(struct capture *cap, const struct options *o)
 	    analysis_wanted(&o->analysis))
 		error("-z and --notes print on the standard output, which "
 		    "-w - writes the capture to");
+}
+
+/* Whether the output shows processes: -v packet lines, -z conv tables. */
+static int
+shows_processes(const struct options *o, int printing)
+{
+	int i;
+
+	if (printing && o->print.vflag > 0)
+		return 1;
+	for (i = 0; i < o->analysis.nz; i++)
+		if (o->analysis.z[i].kind == Z_CONV ||
+		    o->analysis.z[i].kind == Z_CONV_JSON)
+			return 1;
+	return 0;
+}
+
+/*
+ * Without -n, where something is printed: the names of CIDs and ports;
+ * on a live capture, the processes of the local endpoints too, where
+ * the output shows them.  Before the device is opened: the sock_diag
+ * socket lists the sockets of its own network namespace, and the names
+ * files are read before privileges are dropped.
+ */
+static void
+names_stage(const struct options *o, int printing)
+{
+	int live = o->rfile == NULL && o->vfile == NULL;
+
+	if (o->print.nflag || o->dflag || o->list_dlts ||
+	    (!printing && !analysis_wanted(&o->analysis)))
+		return;
+	names_start(&o->names, live);
+	if (live && shows_processes(o, printing))
+		(void)procs_start();
 }
 
 /*
@@ -290,7 +327,10 @@ finish_stage(struct capture *cap, struct input *in, struct filter *f,
 {
 	int failed = 0;
 
+	procs_finish();
 	analysis_end(cap->an);
+	procs_stop();
+	names_stop();
 	if ((cap->printing || analysis_wanted(&o->analysis)) &&
 	    capture_check_stdout() < 0)
 		failed = 1;
@@ -318,7 +358,9 @@ main(int argc, char **argv)
 	f.text = filter_text(o.ffile, o.args);
 	f.native = vsock_filter_native();
 
+	names_stage(&o, cap.printing);
 	input_open(&in, &o, &cap.ndo, f.native, cap.printing);
+	procs_link_type(in.dlt);
 	if (cap.printing && !o.dflag && capture_set_printer(&cap, in.dlt,
 	    analysis_annotates(&o.analysis)) < 0) {
 		input_close(&in);

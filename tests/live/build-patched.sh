@@ -92,7 +92,7 @@ inputs() {
 		cat "$top"/patches/tcpdump/series "$top"/patches/tcpdump/0*
 	fi
 	# vsockdump's own sources.
-	cat "$top"/*.c "$top"/*.h "$top"/*.frag "$top"/src/* \
+	cat "$top"/*.c "$top"/*.h "$top"/*.frag "$top"/src/* "$top"/data/* \
 	    "$top"/configure.ac "$top"/Makefile.am \
 	    "$top"/netdissect-stubs/* 2>/dev/null
 }

@@ -7,6 +7,8 @@
 #	vsock-traffic		static, runs in the VM
 #	vsock-pcap-flows	for the host-side checker
 #	live-helper		static, runs in the VM (stages)
+#	vsock-owners		static, runs in the VM (phase N: processes
+#				and VM names)
 #	vsockdump		static against libpcap.a if possible, else the
 #				ordinary dynamic build (mkinitramfs.sh then
 #				copies its libraries along; a line on stderr
@@ -14,7 +16,7 @@
 #
 # Usage: build-static.sh BUILDDIR
 # Prints the paths, as shell assignments, on stdout:
-#	LIVE_TRAFFIC=... LIVE_FLOWS=... LIVE_HELPER=...
+#	LIVE_TRAFFIC=... LIVE_FLOWS=... LIVE_HELPER=... LIVE_OWNERS=...
 #	LIVE_VSOCKDUMP=... (empty if none)
 #	LIVE_VSOCKDUMP_KIND=static|dynamic|none
 #
@@ -41,7 +43,10 @@ $CC -O2 -Wall -Wextra -static -o "$build/live-helper" \
     "$here/live-helper.c"
 echo "LIVE_TRAFFIC=$build/vsock-traffic"
 echo "LIVE_FLOWS=$build/vsock-pcap-flows"
+$CC -O2 -Wall -Wextra -static -o "$build/vsock-owners" \
+    "$here/vsock-owners.c"
 echo "LIVE_HELPER=$build/live-helper"
+echo "LIVE_OWNERS=$build/vsock-owners"
 
 if [ "${LIVE_NO_VSOCKDUMP:-0}" = 1 ]; then
 	echo "LIVE_VSOCKDUMP="

@@ -303,6 +303,7 @@ if ls "$res"/burst-*.log >/dev/null 2>&1; then
 		esac
 		case $c in
 		*-dflt)	path="$path, dflt" ;;
+		*-attr)	path="$path, imm, owners" ;;
 		*)	path="$path, imm" ;;
 		esac
 		awk -v c="$c" -v path="$path" -v step="$n" '
@@ -335,7 +336,8 @@ if ls "$res"/burst-*.log >/dev/null 2>&1; then
 	done
 	info "bench: sent = messages, seen = packets vsockmon0 counted" \
 	    "(data + control), lost = seen - captured - dropped (lost at" \
-	    "stop, uncounted); imm = --immediate-mode, dflt = without"
+	    "stop, uncounted); imm = --immediate-mode, dflt = without;" \
+	    "owners = process attribution on (-z conv,vsock,json, no -n)"
 fi
 
 echo "result $npass $nfail"

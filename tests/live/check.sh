@@ -29,6 +29,8 @@
 # on every packet, and vsockdump's -v decoding of each phase 1 pcap is
 # the same in the VM as on the host.
 # Phase A (analysis.*): check-analysis.sh.
+# Phase N (names-nodiag.*, owners.*, vmnames.*; burst-vd-attr):
+# check-names.sh.
 # Per burst capture (burst-NAME.pcap): the same counts, the data when
 # nothing was dropped, and an "info" line of figures.
 # Once: the generator's log is clean and self-consistent.
@@ -241,6 +243,12 @@ fi
 # Phase A, the connection analysis (scenarios/capture.sh).
 if [ -f "$res/analysis.log" ]; then
 	sub_check check-analysis.sh
+fi
+
+# Phase N, names and processes, and the burst with attribution on.
+if [ -f "$res/names-nodiag.rc" ] || [ -f "$res/owners.log" ] ||
+    [ -f "$res/vmnames.pids" ]; then
+	sub_check check-names.sh
 fi
 
 echo "$total_pass passed, $total_fail failed"

@@ -31,6 +31,10 @@
 #				in the initramfs), with their libraries
 #	LIVE_MODULES		the modules to load, instead of the
 #				loopback set (their dependencies are added)
+#	LIVE_LATE_MODULES	modules the scenario loads, not /init
+#				(default vsock_diag: phase N first runs
+#				without it), listed in /etc/live/late-modules
+#	LIVE_OWNERS		vsock-owners (static), for phase N
 #	LIVE_PROTOCOLS		the protocol stage (protocols/stage.sh), run
 #				by /init after stage "main", as
 #				/etc/live/protocols.sh; with it:
@@ -86,6 +90,7 @@ ln -s ../bin "$root/usr/sbin"
 # Modules, dependencies first, as modules.dep lists them.
 moddir=$LIVE_KROOT/lib/modules/$LIVE_KVER
 loaded=
+modlist=$root/etc/live/modules
 add_module() {
 	# dash, bash and busybox sh all have "local"; the recursion needs it.
 	local name line path deps d dn
@@ -111,11 +116,18 @@ add_module() {
 	*)	log "unknown module file $path"; exit 1 ;;
 	esac
 	loaded="$loaded $name"
-	echo "$name" >>"$root/etc/live/modules"
+	echo "$name" >>"$modlist"
 }
 for m in $MODULES; do
 	add_module "$m"
 done
+# Loaded by the scenario, with what they need that /init has not loaded.
+modlist=$root/etc/live/late-modules
+: >"$modlist"
+for m in ${LIVE_LATE_MODULES-vsock_diag}; do
+	add_module "$m"
+done
+modlist=$root/etc/live/modules
 if [ -n "${LIVE_PROTOCOLS:-}" ]; then
 	for m in ${LIVE_PROTO_MODULES:-}; do
 		add_module "$m"
@@ -145,6 +157,9 @@ add_program() {
 	fi
 }
 add_program "$LIVE_TRAFFIC" vsock-traffic
+if [ -n "${LIVE_OWNERS:-}" ]; then
+	add_program "$LIVE_OWNERS" vsock-owners
+fi
 if [ -n "${LIVE_VSOCKDUMP:-}" ]; then
 	add_program "$LIVE_VSOCKDUMP" vsockdump
 fi
@@ -210,7 +225,7 @@ fi
 for v in LIVE_TRAFFIC_ARGS LIVE_BURST_ARGS LIVE_IFACE LIVE_CAPTURES \
     LIVE_FUNC_ARGS LIVE_DFLT_CAPTURES LIVE_BURST_CAPTURES \
     LIVE_NO_BURST LIVE_GUEST_TIMEOUT LIVE_STAGE_TIMEOUT \
-    LIVE_NO_ANALYSIS LIVE_STALL_PAUSE LIVE_STALL_THRESHOLD \
+    LIVE_NO_ANALYSIS LIVE_STALL_PAUSE LIVE_STALL_THRESHOLD LIVE_NO_NAMES \
     LIVE_PROTO_TIMEOUT \
     $(env | sed -n 's/^\(LIVE_\(CAPCMD\|HG\|COST\)_[A-Za-z0-9_]*\)=.*/\1/p'); do
 	eval "isset=\${$v+x} val=\${$v:-}"

@@ -139,7 +139,7 @@ if [ "${LIVE_PATCHED:-}" != none ]; then
 		: "${LIVE_FAULTS:=$here/scenarios/faults.sh}"
 		export LIVE_FAULTS
 		: "${LIVE_DFLT_CAPTURES=patched vd${LIVE_VSOCKDUMP_STOCK:+ vs}}"
-		: "${LIVE_BURST_CAPTURES=stock stock-dflt patched patched-dflt vd vd-dflt${LIVE_VSOCKDUMP_STOCK:+ vs vs-dflt}}"
+		: "${LIVE_BURST_CAPTURES=stock stock-dflt patched patched-dflt vd vd-dflt vd-attr${LIVE_VSOCKDUMP_STOCK:+ vs vs-dflt}}"
 		LIVE_EXTRA_BINS="${LIVE_EXTRA_BINS:-} $LIVE_HELPER"
 		export LIVE_STAGES LIVE_DFLT_CAPTURES LIVE_BURST_CAPTURES \
 		    LIVE_EXTRA_BINS
@@ -176,7 +176,7 @@ echo "live: programs built in ${t_build} s (vsockdump: $LIVE_VSOCKDUMP_KIND;" \
     "static vsockdump on Debian's libpcap: $stock_status)"
 
 t0=$(now)
-export LIVE_KROOT LIVE_KVER LIVE_TRAFFIC LIVE_VSOCKDUMP
+export LIVE_KROOT LIVE_KVER LIVE_TRAFFIC LIVE_VSOCKDUMP LIVE_OWNERS
 sh "$here/mkinitramfs.sh" "$LIVE_WORK/initramfs.cpio.gz" ||
     die "building the initramfs failed"
 t_initramfs=$(elapsed "$t0" "$(now)")

@@ -47,6 +47,14 @@
 #		bytes in the pcap, the capture's CPU time during the
 #		transfer and in all), and per capture path over the
 #		rounds (../cost-table.awk)
+#   agent	vsockdump without -n (names.live.txt) on each side of the
+#		connection from the host's vsock-owners client to the
+#		guest's server on port 1024: the host names CID 3 as QEMU's
+#		-name (LIVE_HG_NAME), the guest as its host name
+#		(LIVE_HG_GUEST_HOSTNAME), both name port 1024 kata-agent;
+#		the JSON line and the -v lines give the local end's pid and
+#		command name as agent.log has them, null or nothing for the
+#		other end
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -449,6 +457,89 @@ if [ -s "$tmp/bulkrows" ]; then
 	    "throughput against the run without capture and stock" \
 	    "tcpdump's run of the same round"
 fi
+
+# ---- names and processes (the agent step) -----------------------------
+# agent_side SIDE DIR CIDNAME LOGLINE: the connection of agent.log's
+# client to 3.1024, as SIDE's vsockdump without -n printed it (DIR's
+# names.live.txt): named CIDNAME.kata-agent and host.LPORT; on the JSON
+# line and on the -v lines, the local end (the host's client, the
+# guest's server) owned by the logged process, the other side not local.
+qname=${LIVE_HG_NAME:-hg-nested}
+gname=${LIVE_HG_GUEST_HOSTNAME:-hg-inside}
+lport=$(sed -n 's/^client .*lport=\([0-9]*\) port=1024 .*/\1/p' \
+    "$res/agent.log" 2>/dev/null | tail -n 1)
+cpid=$(sed -n 's/^client pid=\([0-9]*\) comm=own-cli .*/\1/p' \
+    "$res/agent.log" 2>/dev/null | tail -n 1)
+spid=$(sed -n 's/^server pid=\([0-9]*\) comm=own-srv .*/\1/p' \
+    "$res/guest/agent.log" 2>/dev/null)
+[ "$(cat "$res/agent.rc" 2>/dev/null)" = 0 ] &&
+    [ "$(cat "$res/guest/agent.rc" 2>/dev/null)" = 0 ] &&
+    [ -n "$lport" ] && [ -n "$cpid" ] && [ -n "$spid" ]
+ck $? "agent: the host's client ($cpid) connected to the guest's server" \
+    "($spid) on port 1024" -- "$(cat "$res/agent.log" \
+    "$res/guest/agent.log" 2>/dev/null | tr '\n' ' ')"
+agent_side() {
+	_side=$1 _dir=$2 _cname=$3
+	if [ "$_side" = host ]; then
+		_src="$cpid/own-cli" _dst=null _spid=$cpid _scomm=own-cli \
+		    _dpid=null _dcomm=null
+	else
+		_src=null _dst="$spid/own-srv" _spid=null _scomm=null \
+		    _dpid=$spid _dcomm=own-srv
+	fi
+	grep -q 'process attribution' "$_dir/names.stderr" 2>/dev/null
+	[ $? != 0 ] && [ "$(cat "$_dir/names.rc" 2>/dev/null)" = 0 ]
+	ck $? "agent, $_side: vsockdump without -n ran, no note" -- \
+	    "status $(cat "$_dir/names.rc" 2>/dev/null);" \
+	    "$(grep -v '^[0-9]* packets\? \|^listening' \
+	    "$_dir/names.stderr" 2>/dev/null | tr '\n' ' ')"
+	_j=$(grep "\"src\":\"2\.$lport\",\"dst\":\"3\.1024\"" \
+	    "$_dir/names.live.txt" 2>/dev/null)
+	_want="\"src_name\":\"host.$lport\",\"dst_name\":\"$_cname.kata-agent\","
+	_want="$_want\"src_pid\":$_spid,\"src_comm\":"
+	[ "$_scomm" = null ] && _want="${_want}null," ||
+	    _want="$_want\"$_scomm\","
+	_want="$_want\"dst_pid\":$_dpid,\"dst_comm\":"
+	[ "$_dcomm" = null ] && _want="${_want}null" ||
+	    _want="$_want\"$_dcomm\""
+	printf '%s\n' "$_j" | grep -qF "$_want"
+	ck $? "agent, $_side: JSON: host.$lport > $_cname.kata-agent, the" \
+	    "local end's process ($_src > $_dst)" -- "want $_want; got" \
+	    "$(printf '%s' "$_j" | grep -o '"src_name.*dst_comm":[^,]*')"
+	# The -v lines of the connection, both ways: the local end's
+	# process or "?", never another; at least one shows it.
+	awk -v l="host.$lport" -v c="$_cname.kata-agent" -v side="$_side" \
+	    -v own="$([ "$_side" = host ] && echo "$cpid/own-cli" ||
+	    echo "$spid/own-srv")" '
+	$1 == l && $2 == ">" && $3 == c { fwd = 1 }
+	$1 == c && $2 == ">" && $3 == l { fwd = 0 }
+	($1 == l && $3 == c) || ($1 == c && $3 == l) {
+		n++
+		# The host owns the source going to the guest, the guest
+		# the destination.
+		want = ((side == "host") == fwd) ? "src" : "dst"
+		if (!match($0, /\[(src|dst) [^]]*\]$/)) { bad++; next }
+		t = substr($0, RSTART + 1, RLENGTH - 2)
+		split(t, w, " ")
+		if (w[1] != want || (w[2] != "?" && w[2] != own)) bad++
+		if (w[2] == own) shown++
+	}
+	END { printf "%d %d %d\n", n, shown, bad }' \
+	    "$_dir/names.live.txt" >"$tmp/agent" 2>/dev/null
+	read -r _n _shown _bad <"$tmp/agent"
+	[ "${_n:-0}" -gt 0 ] && [ "${_shown:-0}" -gt 0 ] && [ "${_bad:-1}" = 0 ]
+	ck $? "agent, $_side: -v lines: host.$lport <> $_cname.kata-agent," \
+	    "the local end's process shown, never another" -- \
+	    "${_n:-0} lines, ${_shown:-0} show it, ${_bad:-?} wrong"
+}
+agent_side host "$res" "$qname"
+agent_side guest "$res/guest" "$gname"
+# The host names CID 3 only as QEMU's -name does.
+! grep -q '^	3\.\|> 3\.' "$res/names.live.txt" 2>/dev/null &&
+    grep -q "$qname\." "$res/names.live.txt" 2>/dev/null
+ck $? "agent, host: CID 3 always named $qname (QEMU's -name), never a" \
+    "number" -- "$(grep -m 2 '^	3\.\|> 3\.' "$res/names.live.txt" 2>/dev/null |
+    tr '\n' ' ')"
 
 echo "$npass passed, $nfail failed"
 [ "$nfail" -eq 0 ]

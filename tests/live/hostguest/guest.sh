@@ -13,7 +13,10 @@
 #	q-in, q-out	tcpdump-patched -Q in / -Q out
 #	f-dst	tcpdump-patched "vsock dst cid 3"
 #	f-port	vsockdump "vsock port 5001"
-# Then the client side of the bulk runs, without capture here.
+# Then the client side of the bulk runs, without capture here, and the
+# server side of the names step (lib.sh's agent), captured by vsockdump
+# without -n ("names"); this guest's host name is LIVE_HG_GUEST_HOSTNAME
+# (default hg-inside).
 # Results in $1 (default /out), sent to the host over vsock at the end
 # (vsock-cat).
 out=${1:-/out}
@@ -25,6 +28,8 @@ PEER=2
 
 # (No versions.txt: the host's has the same programs; every program
 # started costs seconds here.)
+# The host name the guest's vsockdump names its own CID after.
+hostname "${LIVE_HG_GUEST_HOSTNAME:-hg-inside}"
 : >"$out/stats.txt"
 stats boot
 # Buffers large enough for the whole traffic: the guest's one CPU
@@ -52,6 +57,10 @@ for run in $(bulkplan); do
 	stats "$n-stop"
 	echo "$n done at $(uptime_s)"
 done
+# The names step: this side's vsockdump names its own CID after its
+# host name; the host connects to port 1024 here.
+agent server
+echo "agent done at $(uptime_s), status $(cat "$out/agent.rc")"
 vdecode patched vd probe
 echo "guest done at $(uptime_s)"
 # The results go to the host over vsock (host.sh listens once its own

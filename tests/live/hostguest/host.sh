@@ -27,6 +27,9 @@
 #	vs	vsockdump on Debian's libpcap (vsockdump-stock)
 #	patched	tcpdump-patched (our capture module)
 #	vd	vsockdump on our libpcap
+# Then the names step (lib.sh's agent): vsockdump without -n ("names")
+# while this side connects to the guest's port 1024.  The nested QEMU
+# runs with -name LIVE_HG_NAME (default hg-nested).
 #
 # Settings (/etc/live/env): LIVE_HG_MEM, LIVE_HG_SMP, LIVE_HG_APPEND,
 # LIVE_HG_QEMU_ARGS (the nested QEMU), LIVE_HG_TIMEOUT (its limit in
@@ -75,6 +78,7 @@ QEMU_MODULE_DIR=/opt/qemu/lib timeout -k 5 "${LIVE_HG_TIMEOUT:-900}" \
     -serial "file:$out/guest-console.log" -serial file:/tmp/guest-serial1.txt \
     -chardev "socket,id=sync,path=$SYNC,server=on,wait=off" \
     -serial chardev:sync \
+    -name "${LIVE_HG_NAME:-hg-nested}" \
     -device vhost-vsock-pci,guest-cid=3 ${LIVE_HG_QEMU_ARGS:-} \
     </dev/null >"$out/qemu.out" 2>&1 &
 qpid=$!
@@ -140,6 +144,10 @@ for run in $(bulkplan); do
 	stats "$n-stopped"
 	echo "$n done at $(uptime_s)"
 done
+# The names step: QEMU's -name for CID 3, "kata-agent" for port 1024,
+# this side's process.
+agent client
+echo "agent done at $(uptime_s), status $(cat "$out/agent.rc")"
 # The guest's results, over vsock, now that no capture runs here.
 mkdir -p "$out/guest"
 vsock-cat -l 9000 >/tmp/guest-results.tar 2>"$out/guest-results.stderr" &

@@ -21,6 +21,9 @@
 #		64 KiB sends, while the host captures with CAP, in round
 #		R; the runs in bulkplan's order, run I (from 0) on port
 #		7002 + 100 I, connection 201 + I
+#   agent	host (client) to guest (server), port 1024, one
+#		connection held 3 s (vsock-owners), captured without -n
+#		on both sides (names.*)
 
 CAPS=
 
@@ -160,6 +163,39 @@ bulk() {
 	    -C $((201 + $1)) -T "${LIVE_HG_BULK_SECS:-5}" -s 65536 burst \
 	    >"$out/$2.$3.log" 2>>"$out/traffic.stderr"
 	echo $? >"$out/$2.$3.rc"
+}
+
+# names_cap: vsockdump without -n on $iface, as capture "names": the
+# names of CIDs and ports and the processes of local endpoints, its -v
+# lines and JSON lines in names.live.txt.
+names_cap() {
+	echo "kind=info" >"$out/names.meta"
+	vsockdump --immediate-mode -l -v -z conv,vsock,json -i "$iface" \
+	    -w "$out/names.pcap" --print >"$out/names.live.txt" \
+	    2>"$out/names.stderr" &
+	eval "$(pidvar names)=$!"
+	waitlisten names
+}
+
+# agent ROLE: the names step, after the bulk runs: the guest listens on
+# port 1024 (Kata's agent's, "kata-agent"), the host connects to it
+# (trying again every second until the guest listens), with vsock-owners
+# (agent.log: the pids and command names), while "names" captures on
+# both sides.
+agent() {
+	names_cap
+	stats "agent-start"
+	if [ "$1" = server ]; then
+		timeout 180 vsock-owners -p 1024 -n 1 serve \
+		    >"$out/agent.log" 2>&1
+	else
+		vsock-owners -c "$PEER" -p 1024 -n 1 -H 3000 -w 150 connect \
+		    >"$out/agent.log" 2>&1
+	fi
+	echo $? >"$out/agent.rc"
+	settle
+	stats "agent-stop"
+	stopcaps names
 }
 
 # vdecode NAME...: vsockdump -t -n -v of each capture, in this VM, for

@@ -115,9 +115,10 @@ t0=$(now)
 LIVE_KROOT=$LIVE_KROOT LIVE_KVER=$LIVE_KVER LIVE_TRAFFIC=$LIVE_TRAFFIC \
 LIVE_VSOCKDUMP=$LIVE_VSOCKDUMP_PATCHED LIVE_TCPDUMP=none \
 LIVE_TCPDUMP_PATCHED=$LIVE_TCPDUMP_PATCHED LIVE_STAGES=none LIVE_FAULTS=none \
-LIVE_EXTRA_BINS=$LIVE_WORK/build/vsock-cat \
+LIVE_EXTRA_BINS=$LIVE_WORK/build/vsock-cat LIVE_OWNERS=$LIVE_OWNERS \
 LIVE_EXTRA_FILES="$here/lib.sh=/etc/live/hg-lib.sh" \
-LIVE_MODULES="virtio_pci vsock vmw_vsock_virtio_transport_common vmw_vsock_virtio_transport vsockmon" \
+LIVE_MODULES="virtio_pci vsock vmw_vsock_virtio_transport_common vmw_vsock_virtio_transport vsockmon vsock_diag" \
+LIVE_LATE_MODULES= \
 LIVE_SCENARIO=$here/guest.sh LIVE_GUEST_TIMEOUT=${LIVE_HG_TIMEOUT:-900} \
 LIVE_STRIP=1 \
     sh "$live/mkinitramfs.sh" "$LIVE_WORK/guest.cpio.gz" ||
@@ -128,9 +129,10 @@ LIVE_STRIP=1 \
 LIVE_KROOT=$LIVE_KROOT LIVE_KVER=$LIVE_KVER LIVE_TRAFFIC=$LIVE_TRAFFIC \
 LIVE_VSOCKDUMP=$LIVE_VSOCKDUMP_PATCHED \
 LIVE_TCPDUMP_PATCHED=$LIVE_TCPDUMP_PATCHED LIVE_STAGES=none LIVE_FAULTS=none \
-LIVE_EXTRA_BINS="$qemu $LIVE_WORK/build/vsock-cat $LIVE_HELPER $LIVE_FLOWS" \
+LIVE_EXTRA_BINS="$qemu $LIVE_WORK/build/vsock-cat $LIVE_HELPER $LIVE_FLOWS" LIVE_OWNERS=$LIVE_OWNERS \
 LIVE_EXTRA_FILES="$here/lib.sh=/etc/live/hg-lib.sh $qfiles $gkernel=/opt/guest/kernel $LIVE_WORK/guest.cpio.gz=/opt/guest/initramfs.cpio.gz $vsfile" \
-LIVE_MODULES="vsock vmw_vsock_virtio_transport_common vsock_loopback vhost_vsock vsockmon" \
+LIVE_MODULES="vsock vmw_vsock_virtio_transport_common vsock_loopback vhost_vsock vsockmon vsock_diag" \
+LIVE_LATE_MODULES= \
 LIVE_SCENARIO=$here/host.sh LIVE_GUEST_TIMEOUT=$((${LIVE_HG_TIMEOUT:-900} + 120)) \
     sh "$live/mkinitramfs.sh" "$LIVE_WORK/host.cpio.gz" ||
     die "building the host's initramfs failed"

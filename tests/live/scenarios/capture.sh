@@ -16,6 +16,15 @@
 # refused connect and a receiver that stops reading for
 # LIVE_STALL_PAUSE seconds (default 2); stall threshold
 # LIVE_STALL_THRESHOLD (default 0.5).
+# Phase N (names and processes, after A; LIVE_NO_NAMES=1 skips it):
+# vsockdump without -n.  First with no vsock_diag in the kernel: a
+# one-line note, and the capture goes on; then, vsock_diag loaded
+# (/etc/live/late-modules), vsock-owners' processes of known pids and
+# command names on both ends of loopback connections, captured with -v
+# and -z conv,vsock,json; then, with live-helper (the patched build),
+# stand-ins of hypervisor processes (vsock-owners vm) and a libvirt
+# state file, and crafted frames from their CIDs: the VMs' names, one
+# of a VM started during the capture.
 #
 # Capture programs, by name (those whose binary is in the initramfs):
 #	stock	tcpdump (Debian's, or whatever LIVE_TCPDUMP gave)
@@ -41,6 +50,16 @@
 #	analysis.pcap, analysis.stderr, analysis.rc	its capture
 #	analysis.live.txt	what vsockdump printed live: packets, notes,
 #				stall alerts, JSON lines at the end
+#	names-nodiag.*		phase N without vsock_diag: .txt (the
+#				lines), .stderr, .rc, .log (vsock-owners),
+#				.lsmod
+#	owners.log, owners.pcap, owners.stderr, owners.rc
+#	owners.live.txt		phase N's processes: -v lines and JSON
+#	vmnames.txt, vmnames.stderr, vmnames.rc, vmnames.pids
+#				phase N's VM names ("CID PID" of each
+#				stand-in)
+#	burst-NAME.stdout	what a burst capture printed (vd-attr: its
+#				JSON lines, attribution on)
 #	stats.txt	vsockmon0's packet counters at each step
 #	versions.txt	kernel and program versions
 #
@@ -80,6 +99,8 @@ capcmd() {
 	patched-dflt) echo "tcpdump-patched -Z root" ;;
 	vd-dflt) echo "vsockdump" ;;
 	vs-dflt) echo "vsockdump-stock" ;;
+	# Process attribution on: without -n, with a conversation table.
+	vd-attr) echo "vsockdump --immediate-mode -q -z conv,vsock,json" ;;
 	*)	echo "$1" ;;
 	esac
 }
@@ -114,7 +135,8 @@ start() {
 	c=$(capcmd "$2")
 	shift 2
 	# shellcheck disable=SC2086
-	$c "$@" -i "$iface" -w "$out/$f.pcap" 2>"$out/$f.stderr" &
+	$c "$@" -i "$iface" -w "$out/$f.pcap" >"$out/$f.stdout" \
+	    2>"$out/$f.stderr" &
 	eval "$(pidvar "$f")=$!"
 }
 
@@ -199,6 +221,99 @@ if command -v vsockdump >/dev/null && [ "${LIVE_NO_ANALYSIS:-0}" != 1 ]; then
 	counters "analysis-stopped"
 	echo "phase A: traffic status $(cat "$out/analysis.traffic-rc")," \
 	    "capture status $(cat "$out/analysis.rc")"
+fi
+
+# Phase N: names and processes, vsockdump without -n.
+if command -v vsockdump >/dev/null && command -v vsock-owners >/dev/null &&
+    [ "${LIVE_NO_NAMES:-0}" != 1 ]; then
+	# Without vsock_diag: a one-line note, and the capture goes on.
+	vsockdump --immediate-mode -l -v -i "$iface" \
+	    >"$out/names-nodiag.txt" 2>"$out/names-nodiag.stderr" &
+	pid_names_nodiag=$!
+	waitlisten names-nodiag
+	vsock-owners -p 7000 -n 1 -H 50 owners >"$out/names-nodiag.log" 2>&1
+	stop names-nodiag
+	lsmod >"$out/names-nodiag.lsmod" 2>&1
+	for m in $(cat /etc/live/late-modules 2>/dev/null); do
+		insmod "/lib/modules/$m.ko" || echo "insmod $m failed"
+	done
+	# Processes of known pids and names on both ends.  The pcap is
+	# checked as a plain one (format and decoders): its traffic is not
+	# phase 1's.
+	echo "kind=plain" >"$out/owners.meta"
+	counters "owners-start"
+	vsockdump --immediate-mode -B 32768 -# -tt -v -z conv,vsock,json \
+	    -i "$iface" -w "$out/owners.pcap" --print \
+	    >"$out/owners.live.txt" 2>"$out/owners.stderr" &
+	pid_owners=$!
+	waitlisten owners
+	vsock-owners -p 7100 owners >"$out/owners.log" 2>&1
+	stop owners
+	counters "owners-stopped"
+	echo "phase N: processes: capture status $(cat "$out/owners.rc")"
+fi
+# The VMs' names: stand-ins of hypervisor processes (their command
+# lines as vsockdump reads them), a libvirt state file, and frames
+# crafted from their CIDs.
+if command -v vsockdump >/dev/null && command -v vsock-owners >/dev/null &&
+    command -v live-helper >/dev/null && [ "${LIVE_NO_NAMES:-0}" != 1 ]; then
+	: >"$out/vmnames.pids"
+	# vm CID ARG0 ARG...: a stand-in, "CID PID" into vmnames.pids.
+	vm() {
+		_cid=$1
+		shift
+		vsock-owners vm "$@" >"/tmp/vm-$_cid.pid" &
+		_i=0
+		while [ ! -s "/tmp/vm-$_cid.pid" ] && [ "$_i" -lt 100 ]; do
+			usleep 50000
+			_i=$((_i + 1))
+		done
+		echo "$_cid $(head -n 1 "/tmp/vm-$_cid.pid")" \
+		    >>"$out/vmnames.pids"
+	}
+	vm 7 qemu-system-x86_64 -name guest=fake-qemu,debug-threads=on \
+	    -device vhost-vsock-pci,id=vsock0,guest-cid=7
+	vm 8 /usr/libexec/qemu-kvm -name 'my vm.example' \
+	    -device '{"driver":"vhost-vsock-pci","id":"v1","guest-cid":8}'
+	vm 9 qemu-system-x86_64 -device vhost-vsock-pci,guest-cid=9
+	vm 10 cloud-hypervisor --kernel /vmlinux \
+	    --vsock cid=10,socket=/tmp/ch.vsock
+	vm 11 crosvm run --cid 11 /vmlinux
+	vm 13 qemu-system-x86_64 -name host -device vhost-vsock-pci,guest-cid=13
+	mkdir -p /run/libvirt/qemu
+	cat >/run/libvirt/qemu/lv.xml <<'XML'
+<domstatus state='running' reason='booted' pid='1'>
+  <domain type='kvm' id='1'>
+    <name>lv&amp;domain</name>
+    <devices>
+      <vsock model='virtio'>
+        <cid auto='yes' address='12'/>
+      </vsock>
+    </devices>
+  </domain>
+</domstatus>
+XML
+	vsockdump --immediate-mode -l -i "$iface" >"$out/vmnames.txt" \
+	    2>"$out/vmnames.stderr" &
+	pid_vmnames=$!
+	waitlisten vmnames
+	live-helper inject "$iface" 7.1024 2.5000 1 8.1024 2.5000 1 \
+	    9.1024 2.5000 1 10.1024 2.5000 1 11.1024 2.5000 1 12.22 2.5000 1 \
+	    13.1 2.2 1 15.1 2.2 1 >"$out/vmnames.inject" 2>&1
+	# A VM started during the capture: named once looked up again.
+	vm 14 qemu-system-x86_64 -name late-vm \
+	    -device vhost-vsock-pci,guest-cid=14
+	i=0
+	while [ "$i" -lt 8 ]; do
+		live-helper inject "$iface" 14.1024 2.5000 1 \
+		    >>"$out/vmnames.inject" 2>&1
+		usleep 500000
+		i=$((i + 1))
+	done
+	stop vmnames
+	kill $(cut -d' ' -f2 "$out/vmnames.pids") 2>/dev/null
+	rm -rf /run/libvirt
+	echo "phase N: VM names: capture status $(cat "$out/vmnames.rc")"
 fi
 
 # Phase 2.

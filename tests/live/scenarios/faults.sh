@@ -190,8 +190,9 @@ note "devices-after-rmmod $(ls /sys/class/net | tr '\n' ' ')"
 for n in $mods; do
 	finish "$n" - 50
 done
-# The rest of the vsock modules, last loaded first.
-for m in vsock_loopback vmw_vsock_virtio_transport_common vsock; do
+# The rest of the vsock modules, last loaded first (vsock_diag, which
+# phase N of the scenario loads, holds vsock too).
+for m in vsock_diag vsock_loopback vmw_vsock_virtio_transport_common vsock; do
 	r=$(rmmod "$m" 2>&1)
 	note "rmmod-$m rc=$? $r"
 done
