@@ -334,47 +334,73 @@ decode_wants_more(struct decode *dec, const uint8_t *p, uint32_t caplen)
 
 /* --- a packet ---------------------------------------------------------- */
 
-/* Appends to buf (of DECODE_TEXT_MAX bytes, *len used), "..." when full. */
+/* buf (of DECODE_TEXT_MAX bytes, *len used) cut with "...". */
 static void
-text_append(char *buf, size_t *len, const char *sep, const char *fmt,
-    va_list ap)
+text_cut(char *buf, size_t *len)
 {
 	static const char more[] = "...";
-	size_t room;
+
+	/* The cut text ends before its NUL, the last byte of room. */
+	*len = DECODE_TEXT_MAX - sizeof(more) - 1;
+	memcpy(buf + *len, more, sizeof(more));
+	*len += sizeof(more) - 1;
+}
+
+/* Appends s to buf; -1 if it was cut. */
+static int
+text_put(char *buf, size_t *len, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (*len + n >= DECODE_TEXT_MAX - sizeof("...")) {
+		text_cut(buf, len);
+		return -1;
+	}
+	memcpy(buf + *len, s, n + 1);
+	*len += n;
+	return 0;
+}
+
+/* Appends fmt's text to buf; -1 if it was cut. */
+static int
+text_vput(char *buf, size_t *len, const char *fmt, va_list ap)
+{
+	size_t room = DECODE_TEXT_MAX - sizeof("...") - *len;
 	int n;
 
-	if (*len >= DECODE_TEXT_MAX - sizeof(more))
-		return;
-	room = DECODE_TEXT_MAX - sizeof(more) - *len;
-	n = snprintf(buf + *len, room, "%s", sep);
-	if (n > 0 && (size_t)n < room) {
-		*len += (size_t)n;
-		room -= (size_t)n;
-		n = vsnprintf(buf + *len, room, fmt, ap);
-	}
+	n = vsnprintf(buf + *len, room, fmt, ap);
 	if (n < 0 || (size_t)n >= room) {
-		/* The cut text ends before its NUL, the last byte of room. */
-		*len = DECODE_TEXT_MAX - sizeof(more) - 1;
-		memcpy(buf + *len, more, sizeof(more));
-		*len += sizeof(more) - 1;
-		return;
+		text_cut(buf, len);
+		return -1;
 	}
 	*len += (size_t)n;
+	return 0;
+}
+
+/* A full buffer holds "..." at its end: nothing more goes in. */
+static int
+text_full(size_t len)
+{
+	return len >= DECODE_TEXT_MAX - sizeof("...");
 }
 
 void
 decode_summary(struct decode_frame *f, const char *fmt, ...)
 {
 	struct decode *dec = f->dec;
-	char sep[64];
 	va_list ap;
 
-	if (dec->slen == 0)
-		(void)snprintf(sep, sizeof(sep), ": %s: ", dec->cur->label);
-	else
-		(void)snprintf(sep, sizeof(sep), ", ");
+	if (!f->texts || text_full(dec->slen))
+		return;
+	if (dec->slen == 0) {
+		if (text_put(dec->summary, &dec->slen, ": ") < 0 ||
+		    text_put(dec->summary, &dec->slen, dec->cur->label) < 0 ||
+		    text_put(dec->summary, &dec->slen, ": ") < 0)
+			return;
+	} else if (text_put(dec->summary, &dec->slen, ", ") < 0)
+		return;
 	va_start(ap, fmt);
-	text_append(dec->summary, &dec->slen, sep, fmt, ap);
+	(void)text_vput(dec->summary, &dec->slen, fmt, ap);
 	va_end(ap);
 }
 
@@ -384,10 +410,11 @@ decode_detail(struct decode_frame *f, const char *fmt, ...)
 	struct decode *dec = f->dec;
 	va_list ap;
 
-	if (f->verbose == 0)
+	if (f->verbose == 0 || text_full(dec->dlen) ||
+	    text_put(dec->detail, &dec->dlen, "\n\t") < 0)
 		return;
 	va_start(ap, fmt);
-	text_append(dec->detail, &dec->dlen, "\n\t", fmt, ap);
+	(void)text_vput(dec->detail, &dec->dlen, fmt, ap);
 	va_end(ap);
 }
 
@@ -466,7 +493,8 @@ decode_packet(struct decode *dec, const struct vsock_conv_result *res,
 		return;
 	memset(&f, 0, sizeof(f));
 	f.dir = res->side;
-	f.verbose = verbose;
+	f.texts = !dec->opt->silent;
+	f.verbose = f.texts ? verbose : 0;
 	f.dec = dec;
 	f.conv = res->conv;
 	f.pkt = pkt;

@@ -100,6 +100,11 @@ struct decode_frame {
 #define DECODE_LEN_UNKNOWN	UINT64_MAX	/* no end was found within
 						   --decode-buffer bytes */
 	int		verbose;	/* -v count */
+	/*
+	 * 0 when no packet line prints the frame's summary (-q -z, -w):
+	 * a decoder need not put together its texts, only its calls.
+	 */
+	int		texts;
 	struct decode	*dec;
 	const struct vsock_conv_summary *conv;
 	uint32_t	pkt;		/* the packet that completes it */
@@ -148,6 +153,7 @@ extern const struct decoder decoder_ready;
 /* The decoding options of the command line. */
 struct decode_options {
 	int		off;		/* --no-decode */
+	int		silent;		/* no packet lines: no summaries */
 	size_t		buffer_max;	/* --decode-buffer, per direction */
 	int		ndecode_as;
 	struct {

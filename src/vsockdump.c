@@ -199,6 +199,7 @@ start_stage(struct capture *cap, struct input *in, struct filter *f,
 	/* Nothing printed, nothing asked: nothing to decode. */
 	if (!cap->printing && !analysis_wanted(&o->analysis))
 		o->analysis.decode.off = 1;
+	o->analysis.decode.silent = !cap->printing;
 	cap->an = analysis_begin(&o->analysis, &cap->ndo, in->dlt,
 	    cap->ndo.ndo_tstamp_precision == PCAP_TSTAMP_PRECISION_NANO,
 	    in->live, in->timeout, o->immediate, &unsupported);

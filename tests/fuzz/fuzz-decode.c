@@ -40,7 +40,8 @@
  *	1	bit 0 SEQPACKET; bits 1-2 -v count; bit 3 the handshake
  *		(REQUEST, RESPONSE) before each connection's data; bit 4
  *		--decode-buffer 64 + 16 * byte 2; bit 5 --notes with -z
- *		rpc,vsock and -z rpc,vsock,json
+ *		rpc,vsock and -z rpc,vsock,json; bit 6 the decoders make no
+ *		summaries, as when no packet line is printed (-q -z)
  *	2	see byte 1, bit 4
  *	3-	records, each a tag byte T, then two bytes N (little-endian),
  *		then with T bit 2 two bytes M, then N bytes of payload:
@@ -243,6 +244,7 @@ set_options(struct analysis_options *ao, const uint8_t *cfg)
 		(void)analysis_opt_z(ao, "rpc,vsock");
 		(void)analysis_opt_z(ao, "rpc,vsock,json");
 	}
+	ao->decode.silent = (cfg[1] & 0x40) != 0;
 }
 
 int
