@@ -42,6 +42,98 @@
 #include "netdissect.h"
 #include "extract.h"
 
+/* A conversion's flags, width and length modifier. */
+struct nd_spec {
+	int	left;		/* '-' */
+	int	zero;		/* '0' */
+	int	star;		/* the width is an argument */
+	size_t	width;
+	int	lmod;		/* 'H' hh, 'h', 'l', 'L' ll, 'j', 'z', or 0 */
+};
+
+/* Reads the spec after a '%'; returns the conversion character's place. */
+static const char *
+nd_spec(const char *fmt, struct nd_spec *sp)
+{
+	sp->left = sp->zero = sp->star = 0;
+	for (;; fmt++) {
+		if (*fmt == '-')
+			sp->left = 1;
+		else if (*fmt == '0')
+			sp->zero = 1;
+		else
+			break;
+	}
+	sp->width = 0;
+	if (*fmt == '*') {
+		sp->star = 1;
+		fmt++;
+	} else {
+		while (*fmt >= '0' && *fmt <= '9')
+			sp->width = sp->width * 10 + (size_t)(*fmt++ - '0');
+	}
+	sp->lmod = 0;
+	if (*fmt == 'h')
+		sp->lmod = *++fmt == 'h' ? (fmt++, 'H') : 'h';
+	else if (*fmt == 'l')
+		sp->lmod = *++fmt == 'l' ? (fmt++, 'L') : 'l';
+	else if (*fmt == 'j' || *fmt == 'z')
+		sp->lmod = *fmt++;
+	return fmt;
+}
+
+/* v in decimal (c 'd', 'i', 'u') or hex ('x', 'X'), ending at end. */
+static char *
+nd_digits(uintmax_t v, char c, char *end)
+{
+	if (c == 'x') {
+		do {
+			*--end = "0123456789abcdef"[v & 0xf];
+			v >>= 4;
+		} while (v != 0);
+	} else if (c == 'X') {
+		do {
+			*--end = "0123456789ABCDEF"[v & 0xf];
+			v >>= 4;
+		} while (v != 0);
+	} else {
+		do {
+			*--end = (char)('0' + v % 10);
+			v /= 10;
+		} while (v != 0);
+	}
+	return end;
+}
+
+/*
+ * s, of slen bytes, with its sign and padding, at buf + n: the new
+ * length, or -1 if it does not fit.
+ */
+static inline int
+nd_emit(char *buf, size_t len, size_t n, const struct nd_spec *sp, int neg,
+    const char *s, size_t slen)
+{
+	size_t pad;
+
+	pad = sp->width > slen + (size_t)neg ?
+	    sp->width - slen - (size_t)neg : 0;
+	if (len - n < pad + (size_t)neg + slen)
+		return -1;
+	if (!sp->left && !sp->zero)
+		for (; pad != 0; pad--)
+			buf[n++] = ' ';
+	if (neg)
+		buf[n++] = '-';
+	if (sp->zero && !sp->left)
+		for (; pad != 0; pad--)
+			buf[n++] = '0';
+	memcpy(buf + n, s, slen);
+	n += slen;
+	for (; pad != 0; pad--)
+		buf[n++] = ' ';
+	return (int)n;
+}
+
 /*
  * printf() for the conversions printers use most: %d %i %u %x %X %c %s
  * and %%, with the flags '-' and '0', a width (a number or '*') and the
@@ -56,13 +148,13 @@
 static int
 nd_format(char *buf, size_t len, const char *fmt, va_list ap)
 {
-	char digits[24], *d;
+	char digits[24], *end = digits + sizeof(digits);
 	const char *s;
-	size_t n = 0, slen, width, pad;
-	int left, zero, neg, lmod;
+	struct nd_spec sp;
+	size_t n = 0, slen;
 	uintmax_t v;
 	intmax_t sv;
-	char c;
+	int neg, ret;
 
 	for (; *fmt != '\0'; fmt++) {
 		if (*fmt != '%') {
@@ -71,41 +163,17 @@ nd_format(char *buf, size_t len, const char *fmt, va_list ap)
 			buf[n++] = *fmt;
 			continue;
 		}
-		fmt++;
-		left = zero = 0;
-		for (;; fmt++) {
-			if (*fmt == '-')
-				left = 1;
-			else if (*fmt == '0')
-				zero = 1;
-			else
-				break;
-		}
-		width = 0;
-		if (*fmt == '*') {
-			sv = va_arg(ap, int);
-			if (sv < 0) {
-				left = 1;
-				sv = -sv;
-			}
-			width = (size_t)sv;
-			fmt++;
-		} else {
-			while (*fmt >= '0' && *fmt <= '9')
-				width = width * 10 + (size_t)(*fmt++ - '0');
-		}
-		lmod = 0;	/* 'H' hh, 'h', 'l', 'L' ll, 'j', 'z' */
-		if (*fmt == 'h') {
-			lmod = *++fmt == 'h' ? (fmt++, 'H') : 'h';
-		} else if (*fmt == 'l') {
-			lmod = *++fmt == 'l' ? (fmt++, 'L') : 'l';
-		} else if (*fmt == 'j' || *fmt == 'z')
-			lmod = *fmt++;
+		fmt = nd_spec(fmt + 1, &sp);
+		if (sp.star && (sv = va_arg(ap, int)) < 0) {
+			sp.left = 1;
+			sp.width = (size_t)-sv;
+		} else if (sp.star)
+			sp.width = (size_t)sv;
 		neg = 0;
-		switch (c = *fmt) {
+		switch (*fmt) {
 		case 'd':
 		case 'i':
-			switch (lmod) {
+			switch (sp.lmod) {
 			case 'H': sv = (signed char)va_arg(ap, int); break;
 			case 'h': sv = (short)va_arg(ap, int); break;
 			case 'l': sv = va_arg(ap, long); break;
@@ -115,12 +183,14 @@ nd_format(char *buf, size_t len, const char *fmt, va_list ap)
 			default: sv = va_arg(ap, int); break;
 			}
 			neg = sv < 0;
-			v = neg ? -(uintmax_t)sv : (uintmax_t)sv;
-			goto number;
+			s = nd_digits(neg ? -(uintmax_t)sv : (uintmax_t)sv,
+			    *fmt, end);
+			slen = (size_t)(end - s);
+			break;
 		case 'u':
 		case 'x':
 		case 'X':
-			switch (lmod) {
+			switch (sp.lmod) {
 			case 'H': v = (unsigned char)va_arg(ap, unsigned); break;
 			case 'h': v = (unsigned short)va_arg(ap, unsigned); break;
 			case 'l': v = va_arg(ap, unsigned long); break;
@@ -129,25 +199,11 @@ nd_format(char *buf, size_t len, const char *fmt, va_list ap)
 			case 'z': v = va_arg(ap, size_t); break;
 			default: v = va_arg(ap, unsigned); break;
 			}
-number:
-			d = digits + sizeof(digits);
-			if (c == 'x' || c == 'X') {
-				do {
-					*--d = (c == 'x' ? "0123456789abcdef" :
-					    "0123456789ABCDEF")[v & 0xf];
-					v >>= 4;
-				} while (v != 0);
-			} else {
-				do {
-					*--d = (char)('0' + v % 10);
-					v /= 10;
-				} while (v != 0);
-			}
-			s = d;
-			slen = (size_t)(digits + sizeof(digits) - d);
+			s = nd_digits(v, *fmt, end);
+			slen = (size_t)(end - s);
 			break;
 		case 'c':
-			if (zero)
+			if (sp.zero)
 				return -1;
 			digits[0] = (char)va_arg(ap, int);
 			s = digits;
@@ -155,12 +211,12 @@ number:
 			break;
 		case 's':
 			s = va_arg(ap, const char *);
-			if (s == NULL || zero)
+			if (s == NULL || sp.zero)
 				return -1;
 			slen = strlen(s);
 			break;
 		case '%':
-			if (left || zero || width != 0 || lmod != 0)
+			if (sp.left || sp.zero || sp.width != 0 || sp.lmod != 0)
 				return -1;
 			s = "%";
 			slen = 1;
@@ -168,21 +224,9 @@ number:
 		default:
 			return -1;
 		}
-		pad = width > slen + (size_t)neg ? width - slen - (size_t)neg : 0;
-		if (len - n < pad + (size_t)neg + slen)
+		if ((ret = nd_emit(buf, len, n, &sp, neg, s, slen)) < 0)
 			return -1;
-		if (!left && !zero)
-			for (; pad != 0; pad--)
-				buf[n++] = ' ';
-		if (neg)
-			buf[n++] = '-';
-		if (zero && !left)
-			for (; pad != 0; pad--)
-				buf[n++] = '0';
-		memcpy(buf + n, s, slen);
-		n += slen;
-		for (; pad != 0; pad--)
-			buf[n++] = ' ';
+		n = (size_t)ret;
 	}
 	return (int)n;
 }
