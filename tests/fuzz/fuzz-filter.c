@@ -1063,6 +1063,17 @@ optimizer_divergence(const char *expr, int dlt, int pkt, int want, int got)
 	return (1);
 }
 
+/* An error of the scanner or the parser, whose order is theirs. */
+static int
+scanner_order(const char *msg)
+{
+	static const char syntax[] =
+	    "can't parse filter expression: syntax error";
+
+	return strncmp(msg, syntax, sizeof(syntax) - 1) == 0 ||
+	    strstr(msg, " overflows 32 bits") != NULL;
+}
+
 /*
  * vsockdump's rewrite of the expression against libpcap's own vsock
  * primitives: the same refusals, the same verdicts (unoptimized, so that
@@ -1074,8 +1085,6 @@ static void
 check_rewrite(pcap_t *p, int dlt, const char *expr, int native_ok,
     struct bpf_program *native, const struct pkt *pk, int npk)
 {
-	static const char syntax[] =
-	    "can't parse filter expression: syntax error";
 	static const char link_layer[] =
 	    "link-layer type filtering not implemented";
 	char ebuf[PCAP_ERRBUF_SIZE], native_error[PCAP_ERRBUF_SIZE], *rw;
@@ -1094,17 +1103,17 @@ check_rewrite(pcap_t *p, int dlt, const char *expr, int native_ok,
 		    rw == NULL ? ebuf : ok ? rw : compile_error);
 	/*
 	 * Which of a syntax error and a bad value comes first is the
-	 * parsers' business: where either says "syntax error", both are
-	 * right.  So is the order of a bad vsock value and a primitive
-	 * that DLT_VSOCK lacks ("Linux vsock link-layer type filtering
-	 * not implemented", for "esp" say): the rewrite checks vsock
-	 * values before libpcap compiles the rest.
+	 * parsers' business: where either says "syntax error", or the
+	 * scanner's "number N overflows 32 bits", both are right.  So is
+	 * the order of a bad vsock value and a primitive that DLT_VSOCK
+	 * lacks ("Linux vsock link-layer type filtering not
+	 * implemented", for "esp" say): the rewrite checks vsock values
+	 * before libpcap compiles the rest.
 	 */
 	if (rw == NULL && strstr(native_error, "vsock") != NULL &&
 	    strstr(native_error, link_layer) == NULL &&
 	    strcmp(native_error, ebuf) != 0 &&
-	    strncmp(native_error, syntax, sizeof(syntax) - 1) != 0 &&
-	    strncmp(ebuf, syntax, sizeof(syntax) - 1) != 0)
+	    !scanner_order(native_error) && !scanner_order(ebuf))
 		fail(expr, "libpcap says \"%s\", vsockdump's rewrite \"%s\"",
 		    native_error, ebuf);
 	if (ok && native_ok) {
