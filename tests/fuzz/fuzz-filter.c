@@ -1063,6 +1063,34 @@ optimizer_divergence(const char *expr, int dlt, int pkt, int want, int got)
 	return (1);
 }
 
+/*
+ * An error about a vsock primitive: "vsock" outside the quoted names
+ * (not "unknown ip proto 'provsockto'"), or the qualifier itself
+ * ("'vsock' is not a valid qualifier for ..."); not "Linux vsock
+ * link-layer type filtering not implemented", which is about another
+ * primitive on DLT_VSOCK.
+ */
+static int
+vsock_error(const char *msg)
+{
+	char bare[PCAP_ERRBUF_SIZE];
+	size_t n = 0;
+	int quoted = 0;
+
+	if (strncmp(msg, "'vsock'", 7) == 0)
+		return 1;
+	if (strstr(msg, "link-layer type filtering not implemented") != NULL)
+		return 0;
+	for (; *msg != '\0' && n < sizeof(bare) - 1; msg++) {
+		if (*msg == '\'')
+			quoted = !quoted;
+		else if (!quoted)
+			bare[n++] = *msg;
+	}
+	bare[n] = '\0';
+	return strstr(bare, "vsock") != NULL;
+}
+
 /* An error of the scanner or the parser, whose order is theirs. */
 static int
 scanner_order(const char *msg)
@@ -1085,8 +1113,6 @@ static void
 check_rewrite(pcap_t *p, int dlt, const char *expr, int native_ok,
     struct bpf_program *native, const struct pkt *pk, int npk)
 {
-	static const char link_layer[] =
-	    "link-layer type filtering not implemented";
 	char ebuf[PCAP_ERRBUF_SIZE], native_error[PCAP_ERRBUF_SIZE], *rw;
 	struct bpf_program prog;
 	int ok, i, a, b;
@@ -1105,13 +1131,11 @@ check_rewrite(pcap_t *p, int dlt, const char *expr, int native_ok,
 	 * Which of a syntax error and a bad value comes first is the
 	 * parsers' business: where either says "syntax error", or the
 	 * scanner's "number N overflows 32 bits", both are right.  So is
-	 * the order of a bad vsock value and a primitive that DLT_VSOCK
-	 * lacks ("Linux vsock link-layer type filtering not
-	 * implemented", for "esp" say): the rewrite checks vsock values
-	 * before libpcap compiles the rest.
+	 * the order of a bad vsock value and an error of another
+	 * primitive (one that DLT_VSOCK lacks, an unknown name): the
+	 * rewrite checks vsock values before libpcap compiles the rest.
 	 */
-	if (rw == NULL && strstr(native_error, "vsock") != NULL &&
-	    strstr(native_error, link_layer) == NULL &&
+	if (rw == NULL && vsock_error(native_error) &&
 	    strcmp(native_error, ebuf) != 0 &&
 	    !scanner_order(native_error) && !scanner_order(ebuf))
 		fail(expr, "libpcap says \"%s\", vsockdump's rewrite \"%s\"",
