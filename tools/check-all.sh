@@ -191,15 +191,17 @@ if [ -x build/werror/vsockdump ]; then
 	    sh tests/live/protocols/check-decoded.sh -p tests/captures/linux61-proto-
 fi
 if [ -x build/werror/vsockdump ]; then
-	tier wireshark build/wireshark.log env WORKDIR=build/wireshark.d \
-	    VSOCKDUMP=build/werror/vsockdump VSOCKGEN=build/werror/tools/vsockgen \
+	tier wireshark build/wireshark.log env WORKDIR="$top/build/wireshark.d" \
+	    VSOCKDUMP="$top/build/werror/vsockdump" \
+	    VSOCKGEN="$top/build/werror/tools/vsockgen" \
 	    sh wireshark/tests/run.sh
 	grep -E '^wireshark tier:' build/wireshark.log
 fi
 # Some 40 minutes on 2 cores: not in CI's hour.
 if [ "${VSOCKDUMP_WIRESHARK_BUILD:-0}" = 1 ] && [ -x build/werror/vsockdump ]; then
 	tier wireshark-upstream build/wireshark-upstream.log \
-	    env VSOCKDUMP=build/werror/vsockdump VSOCKGEN=build/werror/tools/vsockgen \
+	    env VSOCKDUMP="$top/build/werror/vsockdump" \
+	    VSOCKGEN="$top/build/werror/tools/vsockgen" \
 	    bash wireshark/upstream/build-series.sh
 else
 	echo "wireshark-upstream: skipped (opt-in: VSOCKDUMP_WIRESHARK_BUILD=1)"
