@@ -26,10 +26,21 @@
 #         DATA frame to gRPC in the first pass only, over TCP too)
 # Then each capture's data again, the payload of each RW packet of 64
 # bytes or more cut in three (a vsockgen description written from
-# tshark's vsock.payload): the same fields must come out of the
-# reassembly.  (A shorter payload, such as an SSH banner, stays whole:
-# Wireshark's SSH dissector does not reassemble a banner line cut in
-# pieces, over TCP either; packet-ssh.c says so.)
+# tshark's vsock.payload).  Two things must hold:
+#  - the same values (ssh.protocol and ssh.message_code,
+#    http.request.uri, http2.header.value) come out of the reassembly,
+#    in the same order, as from the capture.  Compared value by value,
+#    not frame by frame: a PDU is dissected in the frame that completes
+#    it, which moves when the packets are cut (the server's banner and
+#    its KEXINIT, sent in one packet, end in different pieces);
+#  - each frame gives the same values as the frame of the same bytes in
+#    TCP: the re-split payloads written again as TCP segments
+#    (text2pcap -T), one segment a packet, and dissected by the same
+#    dissector.  Our reassembly must hand over the same PDUs in the same
+#    frames as TCP's.
+# (A shorter payload, such as an SSH banner, stays whole: Wireshark's
+# SSH dissector does not reassemble a banner line cut in pieces, over
+# TCP either; packet-ssh.c says so.)
 # Environment: WS_HOME, WORK, RESULTS, VSOCKGEN (run.sh sets them).
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -92,6 +103,27 @@ resplit() {
 	"$VSOCKGEN" -o "$3" "$3.txt" && chmod a+r "$3"
 }
 
+# tcp_twin DESCRIPTION PORT TCP-PORT OUT: the RW packets of a resplit
+# description, each as a TCP segment between port 40000 (or 40001) and
+# TCP-PORT, sequence numbers following on in each direction.  (text2pcap
+# writes an "I" packet from the first -T port to the second, an "O"
+# packet the other way.)
+tcp_twin() {
+	cport=40000
+	[ "$3" != "$cport" ] || cport=40001
+	awk -v port="$2" '
+		/ vop=rw / {
+			dir = ""; hex = ""
+			for (i = 1; i <= NF; i++) {
+				if ($i == "dst_port=" port) dir = "I"
+				if (substr($i, 1, 4) == "hex=") hex = substr($i, 5)
+			}
+			print (dir == "" ? "O" : dir), hex
+		}' "$1" >"$4.txt" || return 1
+	text2pcap -q -F pcap -D -r '^(?<dir>[IO]) (?<data>[0-9a-fA-F]+)$' \
+	    -T "$cport,$3" "$4.txt" "$4" && chmod a+r "$4"
+}
+
 for proto in ssh http grpc; do
 	cap=$dir/linux61-proto-$proto.pcap
 	if [ ! -s "$cap" ]; then
@@ -150,28 +182,48 @@ for proto in ssh http grpc; do
 		fi
 		;;
 	esac
-	# The same data in packets of 1 to 13 bytes.
+	# The same data, the payloads cut in three, over vsock and over TCP.
 	[ -f "$WORK/handoff-$proto.1" ] || continue
 	case $proto in
-	ssh) da=; [ "$port" = 22 ] || da="-d vsock.port==$port,ssh"; f="ssh.protocol -e ssh.message_code" ;;
-	http) da="-d vsock.port==$port,http"; f=http.request.uri ;;
-	grpc) da="-d vsock.port==$port,http2"; f=http2.header.value ;;
+	ssh) dis=ssh; f="ssh.protocol -e ssh.message_code" ;;
+	http) dis=http; f=http.request.uri ;;
+	grpc) dis=http2; f=http2.header.value ;;
 	esac
-	if ! resplit "$cap" "$port" "$WORK/resplit-$proto.pcap" >"$WORK/resplit-$proto.log" 2>&1; then
+	da="-d vsock.port==$port,$dis"
+	[ "$proto:$port" != ssh:22 ] || da=
+	tport=$port
+	[ "$port" -le 65535 ] || tport=8000
+	rs=$WORK/resplit-$proto.pcap
+	if ! { resplit "$cap" "$port" "$rs" && tcp_twin "$rs.txt" "$port" "$tport" "$rs.tcp"; } \
+	    >"$WORK/resplit-$proto.log" 2>&1; then
 		fail "handoff-resplit $proto: $(tail -n 1 "$WORK/resplit-$proto.log")"
 		continue
 	fi
 	# Every value on a line of its own, in order.
-	for c in "$cap" "$WORK/resplit-$proto.pcap"; do
+	for c in "$cap" "$rs"; do
 		# shellcheck disable=SC2086
 		ws_tshark -n -r "$c" $da -T fields -E occurrence=a -E 'aggregator=
+' -E 'separator=
 ' -e $f 2>/dev/null | grep -v '^[[:space:]]*$' >"$c.values"
 	done
+	# Frame by frame, the frames of the protocol: the TCP twin has no
+	# REQUEST and RESPONSE, the two first frames of the vsock capture.
+	# shellcheck disable=SC2086
+	ws_tshark -n -r "$rs" $da -Y "$dis" -T fields -E separator='|' -E occurrence=a \
+	    -E aggregator='~' -e frame.number -e $f 2>/dev/null |
+	    awk -F'|' -v OFS='|' '{ $1 -= 2; print }' >"$rs.frames"
+	# shellcheck disable=SC2086
+	ws_tshark -n -r "$rs.tcp" -d "tcp.port==$tport,$dis" -Y "$dis" -T fields -E separator='|' \
+	    -E occurrence=a -E aggregator='~' -e frame.number -e $f 2>/dev/null >"$rs.tcp.frames"
+	fl=$(echo "$f" | sed "s/ -e /, /g")
 	m=$(wc -l <"$cap.values")
-	packets=$(grep -c 'vop=rw' "$WORK/resplit-$proto.pcap.txt")
-	if [ "$m" -gt 0 ] && cmp -s "$cap.values" "$WORK/resplit-$proto.pcap.values"; then
-		pass "handoff-resplit $proto: the payloads cut in three ($packets packets) give the same $m values of $(echo "$f" | sed "s/ -e /, /g")"
+	packets=$(grep -c 'vop=rw' "$rs.txt")
+	frames=$(wc -l <"$rs.frames")
+	if [ "$m" -eq 0 ] || ! cmp -s "$cap.values" "$rs.values"; then
+		fail "handoff-resplit $proto: $fl differs when the payloads are cut in three: $(diff "$cap.values" "$rs.values" | head -n 3 | tr '\n' ' ')"
+	elif [ "$frames" -eq 0 ] || ! cmp -s "$rs.tcp.frames" "$rs.frames"; then
+		fail "handoff-resplit $proto: the payloads cut in three, $fl frame by frame over TCP and over vsock: $(diff "$rs.tcp.frames" "$rs.frames" | head -n 3 | tr '\n' ' ')"
 	else
-		fail "handoff-resplit $proto: $(echo "$f" | sed "s/ -e /, /g") differs when the payloads are cut in three: $(diff "$cap.values" "$WORK/resplit-$proto.pcap.values" | head -n 3 | tr '\n' ' ')"
+		pass "handoff-resplit $proto: the payloads cut in three ($packets packets) give the same $m values of $fl, in the same $frames frames as over TCP"
 	fi
 done

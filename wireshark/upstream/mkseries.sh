@@ -19,9 +19,13 @@
 #
 # The series is made in a git repository initialised from the tarball
 # (one commit "upstream"), one commit per change, with fixed author and
-# dates (distro/PATCH_DATE) and --zero-commit, so that the same inputs
-# give byte-identical patches.  patches/wireshark/BASE says what they
-# apply to: the Debian version, the tarball and its SHA-256.
+# dates (wireshark/upstream/PATCH_DATE) and --zero-commit, so that the
+# same inputs give byte-identical patches.  The date is the series' own,
+# not distro/PATCH_DATE, which the tcpdump and libpcap series bump:
+# distro/mkpatches.sh leaves patches/wireshark/ alone, so a bump there
+# would make this series stale.  Bump it when the series changes.
+# patches/wireshark/BASE says what they apply to: the Debian version,
+# the tarball and its SHA-256.
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=../../distro/common.sh
@@ -44,7 +48,9 @@ done
 # shellcheck disable=SC2086
 read -r tarball version < <("$here/fetch-source.sh" $base) ||
     die "no wireshark source to generate the series against"
-PATCH_DATE=$(tr -d ' \n' <"$top/distro/PATCH_DATE")
+PATCH_DATE=$(tr -d ' \n' <"$here/PATCH_DATE")
+[[ $PATCH_DATE =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}$ ]] ||
+    die "wireshark/upstream/PATCH_DATE: \"$PATCH_DATE\" is not a date (YYYY-MM-DD)"
 AUTHOR_NAME="vsockdump authors"
 AUTHOR_EMAIL="vsockdump@invalid"
 
