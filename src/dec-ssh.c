@@ -382,6 +382,7 @@ kex_choose(struct ssh_state *st, struct decode_frame *f)
 {
 	const struct ssh_dir *c = &st->d[0], *s = &st->d[1];
 	const char *p = c->kex, *end = c->kex + c->kexlen, *comma;
+	char name[SSH_KEX_KEEP * 4 + 4];
 
 	if (!f->conv->start_seen)
 		return;
@@ -391,8 +392,9 @@ kex_choose(struct ssh_state *st, struct decode_frame *f)
 			comma = end;
 		if (list_has(s->kex, s->kexlen, p, (size_t)(comma - p))) {
 			st->kex = (uint8_t)kex_kind(p, (size_t)(comma - p));
-			decode_detail(f, "kex chosen %.*s", (int)(comma - p),
-			    p);
+			(void)text_escape(name, sizeof(name), p,
+			    (size_t)(comma - p));
+			decode_detail(f, "kex chosen %s", name);
 			return;
 		}
 		p = comma + 1;
