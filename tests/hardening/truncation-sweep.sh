@@ -36,7 +36,13 @@ $CC -O1 -o "$WORKDIR/vsockgen" "$srcdir/tools/vsockgen.c" ||
     { echo "truncation-sweep.sh: vsockgen build failed"; echo "0 passed, 1 failed"; exit 1; }
 
 if [ $# -eq 0 ]; then
+	# Not the decoders' captures (dec-*, linux61-proto-*): their
+	# headers are the printer's usual ones, and their payloads, some
+	# of 4 MB, would make the sweep (quadratic in a packet's length at
+	# -vv and -X) take most of CI's hour.  The decoders' own bounds are
+	# fuzz-decode's and the TESTLIST's gap and cut cases.
 	for t in "$srcdir"/tests/captures/*.txt; do
+		case $t in */dec-*) continue;; esac
 		b=$(basename "$t" .txt)
 		"$WORKDIR/vsockgen" -o "$WORKDIR/caps/$b.cap" "$t" || {
 			echo "truncation-sweep.sh: vsockgen $t failed"
@@ -44,7 +50,10 @@ if [ $# -eq 0 ]; then
 			exit 1
 		}
 	done
-	cp "$srcdir"/tests/captures/*.pcap "$WORKDIR/caps/"
+	for t in "$srcdir"/tests/captures/*.pcap; do
+		case $t in */linux61-proto-*) continue;; esac
+		cp "$t" "$WORKDIR/caps/"
+	done
 	set -- "$WORKDIR"/caps/*
 fi
 
