@@ -413,7 +413,7 @@ print_notes(struct analysis *an, netdissect_options *ndo, const char *sep)
 void
 analysis_print_annotations(struct analysis *an, netdissect_options *ndo)
 {
-	const char *summary, *details, *sep = " ";
+	const char *summary, *sep = " ";
 
 	if (an == NULL)
 		return;
@@ -429,6 +429,15 @@ analysis_print_annotations(struct analysis *an, netdissect_options *ndo)
 	} else if (*summary != '\0')
 		ND_PRINT("%s", summary);
 	print_notes(an, ndo, sep);
+}
+
+void
+analysis_print_details(struct analysis *an, netdissect_options *ndo)
+{
+	const char *details;
+
+	if (an == NULL)
+		return;
 	details = decode_details(an->gate.dec);
 	if (*details != '\0')
 		ND_PRINT("%s", details);

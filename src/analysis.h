@@ -141,11 +141,13 @@ analysis_packet(struct analysis *an, const struct pcap_pkthdr *h,
 }
 
 /*
- * The end of that packet's line: its protocol's summary, with --notes
- * its notes, at -v the protocol's details.
+ * The end of that packet's line: its protocol's summary and, with
+ * --notes, its notes; then, at -v, the protocol's details on lines of
+ * their own.
  */
 extern void analysis_print_annotations(struct analysis *,
     netdissect_options *);
+extern void analysis_print_details(struct analysis *, netdissect_options *);
 
 /*
  * Live captures: how often (milliseconds) analysis_tick() should run

@@ -64,8 +64,9 @@ capture_init(struct capture *cap)
 
 /*
  * The printer of the link type, then the end of the packet's line: the
- * processes of its endpoints (-v, live) and the analysis's
- * annotations.  ndo is the first member of the capture it prints for.
+ * analysis's annotations, the processes of its endpoints (-v, live),
+ * the decoders' details.  ndo is the first member of the capture it
+ * prints for.
  */
 static void
 annotated_printer(netdissect_options *ndo, const struct pcap_pkthdr *h,
@@ -74,8 +75,9 @@ annotated_printer(netdissect_options *ndo, const struct pcap_pkthdr *h,
 	struct capture *cap = (struct capture *)ndo;
 
 	(*cap->link_printer)(ndo, h, p);
-	procs_print(ndo);
 	analysis_print_annotations(cap->an, ndo);
+	procs_print(ndo);
+	analysis_print_details(cap->an, ndo);
 }
 
 int
