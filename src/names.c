@@ -61,6 +61,8 @@
 #define MAX_FIELDS	16
 #define ROTATING	8
 #define ENDPOINT_MAX	(2 * NAME_MAX_LEN + 2)
+#define NAMES_STRING_(x) #x
+#define NAMES_STRING(x)	NAMES_STRING_(x)	/* a number macro, as text */
 
 /* data/vsock-services, as a C string (made by the Makefile). */
 static const char builtin_services[] =
@@ -300,79 +302,104 @@ split(char *line, char **f)
 	return n;
 }
 
-static void
-check_names(const char *file, unsigned line, char **f, int n)
+/* The line's parse stopped at word bad (NULL: the line) for why. */
+static int
+line_error(struct names_line *l, const char *bad, const char *why)
+{
+	l->bad = bad;
+	l->why = why;
+	return -1;
+}
+
+static int
+check_names(char **f, int n, struct names_line *l)
 {
 	int i;
 
 	for (i = 0; i < n; i++)
 		if (!names_valid(f[i]))
-			error("%s:%u: \"%s\" is not a name (a letter, then "
-			    "letters, digits, '-' or '_', at most %d)", file,
-			    line, f[i], NAME_MAX_LEN);
+			return line_error(l, f[i], "is not a name (a letter, "
+			    "then letters, digits, '-' or '_', at most "
+			    NAMES_STRING(NAME_MAX_LEN) ")");
+	return 0;
 }
 
-/* "CID NAME [ALIAS...]" */
-static void
-names_line(const char *file, unsigned line, char **f, int n)
+int
+names_parse_cid_line(char *line, struct names_line *l)
 {
-	uint64_t cid;
+	char *f[MAX_FIELDS];
+	int n;
 
+	memset(l, 0, sizeof(*l));
+	if ((n = split(line, f)) == 0)
+		return 0;
 	if (n < 2)
-		error("%s:%u: a CID and a name were expected", file, line);
-	if (parse_number(f[0], UINT64_MAX, &cid) < 0)
-		error("%s:%u: \"%s\" is not a CID (a decimal number up to "
-		    "%" PRIu64 ")", file, line, f[0], UINT64_MAX);
-	check_names(file, line, f + 1, n - 1);
-	table_add_copy(&nm.cids, cid, f[1]);
+		return line_error(l, NULL, "a CID and a name were expected");
+	if (parse_number(f[0], UINT64_MAX, &l->number) < 0)
+		return line_error(l, f[0], "is not a CID (a decimal number "
+		    "up to 18446744073709551615)");
+	if (check_names(f + 1, n - 1, l) < 0)
+		return -1;
+	l->name = f[1];
+	return 1;
 }
 
-/* "NAME PORT/vsock [ALIAS...]"; other protocols' lines are skipped. */
-static void
-services_line(const char *file, unsigned line, char **f, int n)
+int
+names_parse_service_line(char *line, struct names_line *l)
 {
-	uint64_t port;
-	char *proto;
+	char *f[MAX_FIELDS], *proto;
+	int n;
 
+	memset(l, 0, sizeof(*l));
+	if ((n = split(line, f)) == 0)
+		return 0;
 	if (n < 2 || (proto = strchr(f[1], '/')) == NULL)
-		error("%s:%u: a name and PORT/vsock were expected", file, line);
+		return line_error(l, NULL,
+		    "a name and PORT/vsock were expected");
 	*proto++ = '\0';
 	if (strcmp(proto, "vsock") != 0)
-		return;
-	if (parse_number(f[1], UINT32_MAX, &port) < 0)
-		error("%s:%u: \"%s\" is not a port (a decimal number up to "
-		    "%u)", file, line, f[1], UINT32_MAX);
-	check_names(file, line, f, 1);
-	check_names(file, line, f + 2, n - 2);
-	table_add_copy(&nm.ports, port, f[0]);
+		return 0;
+	if (parse_number(f[1], UINT32_MAX, &l->number) < 0)
+		return line_error(l, f[1], "is not a port (a decimal number "
+		    "up to 4294967295)");
+	if (check_names(f, 1, l) < 0 || check_names(f + 2, n - 2, l) < 0)
+		return -1;
+	l->name = f[0];
+	return 1;
 }
 
 /*
- * Reads a table file.  A missing file is no error unless given by an
- * option (required).
+ * Reads a table file into t, each line parsed by parse; a line that is
+ * not right is an error naming the file and the line.
  */
 static void
-read_table(FILE *fp, const char *file,
-    void (*each)(const char *, unsigned, char **, int))
+read_table(FILE *fp, const char *file, struct name_table *t,
+    int (*parse)(char *, struct names_line *))
 {
-	char *line = NULL, *f[MAX_FIELDS];
+	struct names_line l;
+	char *line = NULL;
 	size_t cap = 0;
 	unsigned n = 0;
-	int nf;
+	int r;
 
 	while (getline(&line, &cap, fp) != -1) {
 		n++;
-		if ((nf = split(line, f)) > 0)
-			(*each)(file, n, f, nf);
+		if ((r = (*parse)(line, &l)) > 0)
+			table_add_copy(t, l.number, l.name);
+		else if (r < 0 && l.bad != NULL)
+			error("%s:%u: \"%s\" %s", file, n, l.bad, l.why);
+		else if (r < 0)
+			error("%s:%u: %s", file, n, l.why);
 	}
 	if (ferror(fp))
 		error("%s: %s", file, strerror(errno));
 	free(line);
 }
 
+/* A missing file is no error unless given by an option (required). */
 static void
-read_file_table(const char *path, int required,
-    void (*each)(const char *, unsigned, char **, int))
+read_file_table(const char *path, int required, struct name_table *t,
+    int (*parse)(char *, struct names_line *))
 {
 	FILE *fp;
 
@@ -381,7 +408,7 @@ read_file_table(const char *path, int required,
 			return;
 		error("%s: %s", path, strerror(errno));
 	}
-	read_table(fp, path, each);
+	read_table(fp, path, t, parse);
 	(void)fclose(fp);
 }
 
@@ -394,7 +421,8 @@ read_builtin_services(void)
 	    sizeof(builtin_services) - 1, "r");
 	if (fp == NULL)
 		error("built-in services: %s", strerror(errno));
-	read_table(fp, "built-in services", services_line);
+	read_table(fp, "built-in services", &nm.ports,
+	    names_parse_service_line);
 	(void)fclose(fp);
 }
 
@@ -528,9 +556,10 @@ names_start(const struct names_options *o, int live)
 	nm.on = 1;
 	nm.live = live;
 	read_file_table(o->names_file != NULL ? o->names_file : NAMES_FILE,
-	    o->names_file != NULL, names_line);
+	    o->names_file != NULL, &nm.cids, names_parse_cid_line);
 	read_file_table(o->services_file != NULL ? o->services_file :
-	    SERVICES_FILE, o->services_file != NULL, services_line);
+	    SERVICES_FILE, o->services_file != NULL, &nm.ports,
+	    names_parse_service_line);
 	read_builtin_services();
 	if (live) {
 		find_self();
