@@ -244,7 +244,7 @@ int
 names_from_raw(char *buf, const char *raw)
 {
 	static const char prefix[] = "vm-";
-	size_t n, skip = 0;
+	size_t n;
 
 	for (n = 0; raw[n] != '\0' && n < NAME_MAX_LEN; n++)
 		buf[n] = is_name_char((unsigned char)raw[n]) ? raw[n] : '_';
@@ -252,9 +252,10 @@ names_from_raw(char *buf, const char *raw)
 	if (n == 0)
 		return 0;
 	if (!is_letter((unsigned char)buf[0]) || is_reserved(buf)) {
+		/* Cut to leave room for the prefix, then move it all. */
 		if (n + sizeof(prefix) - 1 > NAME_MAX_LEN)
-			skip = n + sizeof(prefix) - 1 - NAME_MAX_LEN;
-		n -= skip;
+			n = NAME_MAX_LEN - (sizeof(prefix) - 1);
+		buf[n] = '\0';
 		memmove(buf + sizeof(prefix) - 1, buf, n + 1);
 		memcpy(buf, prefix, sizeof(prefix) - 1);
 	}
