@@ -58,7 +58,6 @@
 #include "wire.h"
 
 #define MAX_VMS		1024
-#define MAX_FIELDS	16
 #define ROTATING	8
 #define ENDPOINT_MAX	(2 * NAME_MAX_LEN + 2)
 #define NAMES_STRING_(x) #x
@@ -282,25 +281,18 @@ parse_number(const char *s, uint64_t max, uint64_t *v)
 	return 0;
 }
 
-/* The words of a line, up to a '#'; their number. */
-static int
-split(char *line, char **f)
+/* The next word at *p, cut off in place (*p goes past it); NULL if none. */
+static char *
+next_word(char **p)
 {
-	char *p = line, *hash;
-	int n = 0;
+	char *w = *p + strspn(*p, " \t\r\n");
 
-	if ((hash = strchr(line, '#')) != NULL)
-		*hash = '\0';
-	while (n < MAX_FIELDS) {
-		p += strspn(p, " \t\r\n");
-		if (*p == '\0')
-			break;
-		f[n++] = p;
-		p += strcspn(p, " \t\r\n");
-		if (*p != '\0')
-			*p++ = '\0';
-	}
-	return n;
+	if (*w == '\0')
+		return NULL;
+	*p = w + strcspn(w, " \t\r\n");
+	if (**p != '\0')
+		*(*p)++ = '\0';
+	return w;
 }
 
 /* The line's parse stopped at word bad (NULL: the line) for why. */
@@ -313,59 +305,68 @@ line_error(struct names_line *l, const char *bad, const char *why)
 }
 
 static int
-check_names(char **f, int n, struct names_line *l)
+check_name(const char *w, struct names_line *l)
 {
-	int i;
+	if (names_valid(w))
+		return 0;
+	return line_error(l, w, "is not a name (a letter, then letters, "
+	    "digits, '-' or '_', at most " NAMES_STRING(NAME_MAX_LEN) ")");
+}
 
-	for (i = 0; i < n; i++)
-		if (!names_valid(f[i]))
-			return line_error(l, f[i], "is not a name (a letter, "
-			    "then letters, digits, '-' or '_', at most "
-			    NAMES_STRING(NAME_MAX_LEN) ")");
+/* The aliases, every word left at p, however many: names too. */
+static int
+check_aliases(char *p, struct names_line *l)
+{
+	char *w;
+
+	while ((w = next_word(&p)) != NULL)
+		if (check_name(w, l) < 0)
+			return -1;
 	return 0;
 }
 
 int
 names_parse_cid_line(char *line, struct names_line *l)
 {
-	char *f[MAX_FIELDS];
-	int n;
+	char *p = line, *cid, *name;
 
 	memset(l, 0, sizeof(*l));
-	if ((n = split(line, f)) == 0)
+	line[strcspn(line, "#")] = '\0';
+	if ((cid = next_word(&p)) == NULL)
 		return 0;
-	if (n < 2)
+	if ((name = next_word(&p)) == NULL)
 		return line_error(l, NULL, "a CID and a name were expected");
-	if (parse_number(f[0], UINT64_MAX, &l->number) < 0)
-		return line_error(l, f[0], "is not a CID (a decimal number "
+	if (parse_number(cid, UINT64_MAX, &l->number) < 0)
+		return line_error(l, cid, "is not a CID (a decimal number "
 		    "up to 18446744073709551615)");
-	if (check_names(f + 1, n - 1, l) < 0)
+	if (check_name(name, l) < 0 || check_aliases(p, l) < 0)
 		return -1;
-	l->name = f[1];
+	l->name = name;
 	return 1;
 }
 
 int
 names_parse_service_line(char *line, struct names_line *l)
 {
-	char *f[MAX_FIELDS], *proto;
-	int n;
+	char *p = line, *name, *port, *proto;
 
 	memset(l, 0, sizeof(*l));
-	if ((n = split(line, f)) == 0)
+	line[strcspn(line, "#")] = '\0';
+	if ((name = next_word(&p)) == NULL)
 		return 0;
-	if (n < 2 || (proto = strchr(f[1], '/')) == NULL)
+	if ((port = next_word(&p)) == NULL ||
+	    (proto = strchr(port, '/')) == NULL)
 		return line_error(l, NULL,
 		    "a name and PORT/vsock were expected");
 	*proto++ = '\0';
 	if (strcmp(proto, "vsock") != 0)
 		return 0;
-	if (parse_number(f[1], UINT32_MAX, &l->number) < 0)
-		return line_error(l, f[1], "is not a port (a decimal number "
+	if (parse_number(port, UINT32_MAX, &l->number) < 0)
+		return line_error(l, port, "is not a port (a decimal number "
 		    "up to 4294967295)");
-	if (check_names(f, 1, l) < 0 || check_names(f + 2, n - 2, l) < 0)
+	if (check_name(name, l) < 0 || check_aliases(p, l) < 0)
 		return -1;
-	l->name = f[0];
+	l->name = name;
 	return 1;
 }
 
