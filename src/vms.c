@@ -75,6 +75,17 @@ parse_u64(const char *s, uint64_t *v)
 }
 
 /*
+ * Whether a guest can have cid: the kernel gives none the reserved CIDs
+ * (0 hypervisor, 1 local, 2 host, 2^32 - 1 any) or one past 32 bits, so
+ * a process that says otherwise runs no VM, whatever its name.
+ */
+static int
+guest_cid(uint64_t cid)
+{
+	return cid > 2 && cid < UINT32_MAX;
+}
+
+/*
  * A number of QEMU's option lists, the whole of s up to e, as QEMU
  * reads it (strtoull() in base 0): "0x" then hex digits, '0' then
  * octal ones, or decimal.
@@ -239,7 +250,7 @@ vm_from_argv(char *const *argv, int argc, pid_t pid, struct vm *vm)
 		for (i = 1; i < argc && !found; i++)
 			if ((v = option_value(argv, argc, i, "--vsock")) != NULL)
 				found = option_cid(v, &vm->cid) == 0;
-		return found;
+		return found && guest_cid(vm->cid);
 	}
 	if (strcmp(base, "crosvm") == 0) {
 		vm->hypervisor = "crosvm";
@@ -253,7 +264,7 @@ vm_from_argv(char *const *argv, int argc, pid_t pid, struct vm *vm)
 				    (parse_u64(v, &vm->cid) == 0 &&
 				    v[strspn(v, "0123456789")] == '\0');
 		}
-		return found;
+		return found && guest_cid(vm->cid);
 	}
 	vm->hypervisor = "qemu";
 	/*
@@ -269,7 +280,7 @@ vm_from_argv(char *const *argv, int argc, pid_t pid, struct vm *vm)
 				found = qemu_vsock_cid(argv[i], &vm->cid) == 0;
 		}
 	}
-	return found;
+	return found && guest_cid(vm->cid);
 }
 
 /* The text between <tag> and </tag> after p, entities decoded. */
@@ -327,7 +338,7 @@ vm_from_libvirt(const char *xml, struct vm *vm)
 	addr += strlen("address=");
 	if (*addr != '\'' && *addr != '"')
 		return 0;
-	return parse_u64(addr + 1, &vm->cid) == 0;
+	return parse_u64(addr + 1, &vm->cid) == 0 && guest_cid(vm->cid);
 }
 
 /* Reads at most max - 1 bytes of path, NUL-terminated; -1 if it cannot. */
