@@ -58,9 +58,10 @@
 #include "wire.h"
 
 #define MAX_VMS		1024
-#define MAX_FIELDS	16
 #define ROTATING	8
 #define ENDPOINT_MAX	(2 * NAME_MAX_LEN + 2)
+#define NAMES_STRING_(x) #x
+#define NAMES_STRING(x)	NAMES_STRING_(x)	/* a number macro, as text */
 
 /* data/vsock-services, as a C string (made by the Makefile). */
 static const char builtin_services[] =
@@ -242,7 +243,7 @@ int
 names_from_raw(char *buf, const char *raw)
 {
 	static const char prefix[] = "vm-";
-	size_t n, skip = 0;
+	size_t n;
 
 	for (n = 0; raw[n] != '\0' && n < NAME_MAX_LEN; n++)
 		buf[n] = is_name_char((unsigned char)raw[n]) ? raw[n] : '_';
@@ -250,9 +251,10 @@ names_from_raw(char *buf, const char *raw)
 	if (n == 0)
 		return 0;
 	if (!is_letter((unsigned char)buf[0]) || is_reserved(buf)) {
+		/* Cut to leave room for the prefix, then move it all. */
 		if (n + sizeof(prefix) - 1 > NAME_MAX_LEN)
-			skip = n + sizeof(prefix) - 1 - NAME_MAX_LEN;
-		n -= skip;
+			n = NAME_MAX_LEN - (sizeof(prefix) - 1);
+		buf[n] = '\0';
 		memmove(buf + sizeof(prefix) - 1, buf, n + 1);
 		memcpy(buf, prefix, sizeof(prefix) - 1);
 	}
@@ -279,100 +281,127 @@ parse_number(const char *s, uint64_t max, uint64_t *v)
 	return 0;
 }
 
-/* The words of a line, up to a '#'; their number. */
+/* The next word at *p, cut off in place (*p goes past it); NULL if none. */
+static char *
+next_word(char **p)
+{
+	char *w = *p + strspn(*p, " \t\r\n");
+
+	if (*w == '\0')
+		return NULL;
+	*p = w + strcspn(w, " \t\r\n");
+	if (**p != '\0')
+		*(*p)++ = '\0';
+	return w;
+}
+
+/* The line's parse stopped at word bad (NULL: the line) for why. */
 static int
-split(char *line, char **f)
+line_error(struct names_line *l, const char *bad, const char *why)
 {
-	char *p = line, *hash;
-	int n = 0;
-
-	if ((hash = strchr(line, '#')) != NULL)
-		*hash = '\0';
-	while (n < MAX_FIELDS) {
-		p += strspn(p, " \t\r\n");
-		if (*p == '\0')
-			break;
-		f[n++] = p;
-		p += strcspn(p, " \t\r\n");
-		if (*p != '\0')
-			*p++ = '\0';
-	}
-	return n;
+	l->bad = bad;
+	l->why = why;
+	return -1;
 }
 
-static void
-check_names(const char *file, unsigned line, char **f, int n)
+static int
+check_name(const char *w, struct names_line *l)
 {
-	int i;
-
-	for (i = 0; i < n; i++)
-		if (!names_valid(f[i]))
-			error("%s:%u: \"%s\" is not a name (a letter, then "
-			    "letters, digits, '-' or '_', at most %d)", file,
-			    line, f[i], NAME_MAX_LEN);
+	if (names_valid(w))
+		return 0;
+	return line_error(l, w, "is not a name (a letter, then letters, "
+	    "digits, '-' or '_', at most " NAMES_STRING(NAME_MAX_LEN) ")");
 }
 
-/* "CID NAME [ALIAS...]" */
-static void
-names_line(const char *file, unsigned line, char **f, int n)
+/* The aliases, every word left at p, however many: names too. */
+static int
+check_aliases(char *p, struct names_line *l)
 {
-	uint64_t cid;
+	char *w;
 
-	if (n < 2)
-		error("%s:%u: a CID and a name were expected", file, line);
-	if (parse_number(f[0], UINT64_MAX, &cid) < 0)
-		error("%s:%u: \"%s\" is not a CID (a decimal number up to "
-		    "%" PRIu64 ")", file, line, f[0], UINT64_MAX);
-	check_names(file, line, f + 1, n - 1);
-	table_add_copy(&nm.cids, cid, f[1]);
+	while ((w = next_word(&p)) != NULL)
+		if (check_name(w, l) < 0)
+			return -1;
+	return 0;
 }
 
-/* "NAME PORT/vsock [ALIAS...]"; other protocols' lines are skipped. */
-static void
-services_line(const char *file, unsigned line, char **f, int n)
+int
+names_parse_cid_line(char *line, struct names_line *l)
 {
-	uint64_t port;
-	char *proto;
+	char *p = line, *cid, *name;
 
-	if (n < 2 || (proto = strchr(f[1], '/')) == NULL)
-		error("%s:%u: a name and PORT/vsock were expected", file, line);
+	memset(l, 0, sizeof(*l));
+	line[strcspn(line, "#")] = '\0';
+	if ((cid = next_word(&p)) == NULL)
+		return 0;
+	if ((name = next_word(&p)) == NULL)
+		return line_error(l, NULL, "a CID and a name were expected");
+	if (parse_number(cid, UINT64_MAX, &l->number) < 0)
+		return line_error(l, cid, "is not a CID (a decimal number "
+		    "up to 18446744073709551615)");
+	if (check_name(name, l) < 0 || check_aliases(p, l) < 0)
+		return -1;
+	l->name = name;
+	return 1;
+}
+
+int
+names_parse_service_line(char *line, struct names_line *l)
+{
+	char *p = line, *name, *port, *proto;
+
+	memset(l, 0, sizeof(*l));
+	line[strcspn(line, "#")] = '\0';
+	if ((name = next_word(&p)) == NULL)
+		return 0;
+	if ((port = next_word(&p)) == NULL ||
+	    (proto = strchr(port, '/')) == NULL)
+		return line_error(l, NULL,
+		    "a name and PORT/vsock were expected");
 	*proto++ = '\0';
 	if (strcmp(proto, "vsock") != 0)
-		return;
-	if (parse_number(f[1], UINT32_MAX, &port) < 0)
-		error("%s:%u: \"%s\" is not a port (a decimal number up to "
-		    "%u)", file, line, f[1], UINT32_MAX);
-	check_names(file, line, f, 1);
-	check_names(file, line, f + 2, n - 2);
-	table_add_copy(&nm.ports, port, f[0]);
+		return 0;
+	if (parse_number(port, UINT32_MAX, &l->number) < 0)
+		return line_error(l, port, "is not a port (a decimal number "
+		    "up to 4294967295)");
+	if (check_name(name, l) < 0 || check_aliases(p, l) < 0)
+		return -1;
+	l->name = name;
+	return 1;
 }
 
 /*
- * Reads a table file.  A missing file is no error unless given by an
- * option (required).
+ * Reads a table file into t, each line parsed by parse; a line that is
+ * not right is an error naming the file and the line.
  */
 static void
-read_table(FILE *fp, const char *file,
-    void (*each)(const char *, unsigned, char **, int))
+read_table(FILE *fp, const char *file, struct name_table *t,
+    int (*parse)(char *, struct names_line *))
 {
-	char *line = NULL, *f[MAX_FIELDS];
+	struct names_line l;
+	char *line = NULL;
 	size_t cap = 0;
 	unsigned n = 0;
-	int nf;
+	int r;
 
 	while (getline(&line, &cap, fp) != -1) {
 		n++;
-		if ((nf = split(line, f)) > 0)
-			(*each)(file, n, f, nf);
+		if ((r = (*parse)(line, &l)) > 0)
+			table_add_copy(t, l.number, l.name);
+		else if (r < 0 && l.bad != NULL)
+			error("%s:%u: \"%s\" %s", file, n, l.bad, l.why);
+		else if (r < 0)
+			error("%s:%u: %s", file, n, l.why);
 	}
 	if (ferror(fp))
 		error("%s: %s", file, strerror(errno));
 	free(line);
 }
 
+/* A missing file is no error unless given by an option (required). */
 static void
-read_file_table(const char *path, int required,
-    void (*each)(const char *, unsigned, char **, int))
+read_file_table(const char *path, int required, struct name_table *t,
+    int (*parse)(char *, struct names_line *))
 {
 	FILE *fp;
 
@@ -381,7 +410,7 @@ read_file_table(const char *path, int required,
 			return;
 		error("%s: %s", path, strerror(errno));
 	}
-	read_table(fp, path, each);
+	read_table(fp, path, t, parse);
 	(void)fclose(fp);
 }
 
@@ -394,7 +423,8 @@ read_builtin_services(void)
 	    sizeof(builtin_services) - 1, "r");
 	if (fp == NULL)
 		error("built-in services: %s", strerror(errno));
-	read_table(fp, "built-in services", services_line);
+	read_table(fp, "built-in services", &nm.ports,
+	    names_parse_service_line);
 	(void)fclose(fp);
 }
 
@@ -528,9 +558,10 @@ names_start(const struct names_options *o, int live)
 	nm.on = 1;
 	nm.live = live;
 	read_file_table(o->names_file != NULL ? o->names_file : NAMES_FILE,
-	    o->names_file != NULL, names_line);
+	    o->names_file != NULL, &nm.cids, names_parse_cid_line);
 	read_file_table(o->services_file != NULL ? o->services_file :
-	    SERVICES_FILE, o->services_file != NULL, services_line);
+	    SERVICES_FILE, o->services_file != NULL, &nm.ports,
+	    names_parse_service_line);
 	read_builtin_services();
 	if (live) {
 		find_self();

@@ -92,4 +92,20 @@ extern int names_valid(const char *s);
  */
 extern int names_from_raw(char *buf, const char *raw);
 
+/*
+ * A line of a names file, "CID NAME [ALIAS...]", or of a services file,
+ * "NAME PORT/vsock [ALIAS...]", up to a '#', parsed (and cut into its
+ * words in place): 1 if it names a number, 0 if it names none (no
+ * words; another protocol's port), -1 if it is not right.
+ */
+struct names_line {
+	uint64_t	number;		/* the CID or the port */
+	const char	*name;		/* in the line */
+	const char	*bad;		/* the word that is not right, or NULL
+					   (the line) */
+	const char	*why;		/* what is not right about it */
+};
+extern int names_parse_cid_line(char *line, struct names_line *);
+extern int names_parse_service_line(char *line, struct names_line *);
+
 #endif /* VSOCKDUMP_NAMES_H */

@@ -75,28 +75,96 @@ parse_u64(const char *s, uint64_t *v)
 }
 
 /*
- * The value of key in a QEMU option list ("vhost-vsock-pci,id=v0,
- * guest-cid=3") or in its JSON form ({"driver":"vhost-vsock-pci",
- * "guest-cid":3}).
+ * Whether a guest can have cid: the kernel gives none the reserved CIDs
+ * (0 hypervisor, 1 local, 2 host, 2^32 - 1 any) or one past 32 bits, so
+ * a process that says otherwise runs no VM, whatever its name.
  */
 static int
-qemu_cid(const char *arg, uint64_t *cid)
+guest_cid(uint64_t cid)
 {
-	const char *p;
+	return cid > 2 && cid < UINT32_MAX;
+}
 
-	if ((p = strstr(arg, "guest-cid=")) != NULL)
-		return parse_u64(p + strlen("guest-cid="), cid);
-	if ((p = strstr(arg, "\"guest-cid\"")) != NULL) {
-		p += strlen("\"guest-cid\"");
-		while (*p == ' ')
-			p++;
-		if (*p++ != ':')
+/*
+ * A number of QEMU's option lists, the whole of s up to e, as QEMU
+ * reads it (strtoull() in base 0): "0x" then hex digits, '0' then
+ * octal ones, or decimal.
+ */
+static int
+parse_qemu_number(const char *s, const char *e, uint64_t *v)
+{
+	uint64_t n = 0, base = 10, d;
+
+	if (s == e)
+		return -1;
+	if (e - s > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		s += 2;
+	} else if (s[0] == '0')
+		base = 8;
+	for (; s < e; s++) {
+		if (*s >= '0' && *s <= '9')
+			d = (uint64_t)(*s - '0');
+		else if (*s >= 'a' && *s <= 'f')
+			d = (uint64_t)(*s - 'a' + 10);
+		else if (*s >= 'A' && *s <= 'F')
+			d = (uint64_t)(*s - 'A' + 10);
+		else
 			return -1;
-		while (*p == ' ')
-			p++;
-		return parse_u64(p, cid);
+		if (d >= base || n > (UINT64_MAX - d) / base)
+			return -1;
+		n = n * base + d;
 	}
-	return -1;
+	*v = n;
+	return 0;
+}
+
+/*
+ * The guest-cid of a QEMU -device argument of a vhost-vsock device,
+ * read as QEMU reads it: JSON if it starts with '{' ({"driver":
+ * "vhost-vsock-pci","guest-cid":3}), otherwise an option list
+ * ("vhost-vsock-pci,id=v0,guest-cid=3", where ",," is a comma within a
+ * value).
+ */
+static int
+qemu_vsock_cid(const char *arg, uint64_t *cid)
+{
+	const char *p = arg, *e;
+
+	if (strstr(arg, "vhost-vsock") == NULL ||
+	    strstr(arg, "vhost-user") != NULL)
+		return -1;
+	if (arg[0] == '{') {
+		while ((p = strstr(p, "\"guest-cid\"")) != NULL) {
+			p += strlen("\"guest-cid\"");
+			p += strspn(p, " \t\r\n");
+			if (*p != ':')
+				continue;
+			p++;
+			return parse_u64(p + strspn(p, " \t\r\n"), cid);
+		}
+		return -1;
+	}
+	for (;;) {
+		for (e = p; *e != '\0' && (*e != ',' || e[1] == ','); e++)
+			if (*e == ',')
+				e++;
+		if (strncmp(p, "guest-cid=", 10) == 0)
+			return parse_qemu_number(p + 10, e, cid);
+		if (*e == '\0')
+			return -1;
+		p = e + 1;
+	}
+}
+
+/* Whether arg is QEMU's option opt ("-opt", or "--opt"). */
+static int
+qemu_option(const char *arg, const char *opt)
+{
+	if (arg[0] != '-')
+		return 0;
+	arg += arg[1] == '-' ? 2 : 1;
+	return strcmp(arg, opt) == 0;
 }
 
 /*
@@ -182,7 +250,7 @@ vm_from_argv(char *const *argv, int argc, pid_t pid, struct vm *vm)
 		for (i = 1; i < argc && !found; i++)
 			if ((v = option_value(argv, argc, i, "--vsock")) != NULL)
 				found = option_cid(v, &vm->cid) == 0;
-		return found;
+		return found && guest_cid(vm->cid);
 	}
 	if (strcmp(base, "crosvm") == 0) {
 		vm->hypervisor = "crosvm";
@@ -196,18 +264,23 @@ vm_from_argv(char *const *argv, int argc, pid_t pid, struct vm *vm)
 				    (parse_u64(v, &vm->cid) == 0 &&
 				    v[strspn(v, "0123456789")] == '\0');
 		}
-		return found;
+		return found && guest_cid(vm->cid);
 	}
 	vm->hypervisor = "qemu";
-	for (i = 1; i < argc; i++) {
-		if ((strcmp(argv[i], "-name") == 0 ||
-		    strcmp(argv[i], "--name") == 0) && i + 1 < argc)
-			qemu_name(argv[i + 1], vm->name, sizeof(vm->name));
-		else if (!found && strstr(argv[i], "vhost-vsock") != NULL &&
-		    strstr(argv[i], "vhost-user") == NULL)
-			found = qemu_cid(argv[i], &vm->cid) == 0;
+	/*
+	 * The values of -name and -device alone: those of other options
+	 * (-append, -fw_cfg, ...) may hold any text, and so may a name.
+	 */
+	for (i = 1; i + 1 < argc; i++) {
+		if (qemu_option(argv[i], "name"))
+			qemu_name(argv[++i], vm->name, sizeof(vm->name));
+		else if (qemu_option(argv[i], "device")) {
+			i++;
+			if (!found)
+				found = qemu_vsock_cid(argv[i], &vm->cid) == 0;
+		}
 	}
-	return found;
+	return found && guest_cid(vm->cid);
 }
 
 /* The text between <tag> and </tag> after p, entities decoded. */
@@ -265,7 +338,7 @@ vm_from_libvirt(const char *xml, struct vm *vm)
 	addr += strlen("address=");
 	if (*addr != '\'' && *addr != '"')
 		return 0;
-	return parse_u64(addr + 1, &vm->cid) == 0;
+	return parse_u64(addr + 1, &vm->cid) == 0 && guest_cid(vm->cid);
 }
 
 /* Reads at most max - 1 bytes of path, NUL-terminated; -1 if it cannot. */

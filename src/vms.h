@@ -58,11 +58,14 @@ extern int vms_scan(struct vm *, int max);
 
 /*
  * The VM a process runs, from its arguments; 1 if it runs one (with a
- * CID), 0 if not.
+ * CID a guest can have: 3 to 2^32 - 2), 0 if not.
  */
 extern int vm_from_argv(char *const *argv, int argc, pid_t, struct vm *);
 
-/* The VM of a libvirt domain's state (XML); 1 if it has a vsock CID. */
+/*
+ * The VM of a libvirt domain's state (XML); 1 if it has a vsock CID a
+ * guest can have.
+ */
 extern int vm_from_libvirt(const char *xml, struct vm *);
 
 #endif /* VSOCKDUMP_VMS_H */

@@ -49,7 +49,8 @@
 #   fuzz     the printer, file-reading, tracker, decoder and
 #            filter-compiler harnesses,
 #            60 s each under libFuzzer (ASan+UBSan) and 20 s under
-#            AFL++: no finding
+#            AFL++, and the names harness 15 s under libFuzzer: no
+#            finding
 #   live     Debian's 6.1 kernel under qemu: real vsock traffic captured
 #            by stock and patched tcpdump, vsockdump on our libpcap and
 #            the static vsockdump on Debian's own libpcap, on a real

@@ -8,8 +8,8 @@
 #	sh tests/fuzz/build.sh [OUTDIR] [libfuzzer|afl|replay|all] [HARNESS...]
 #
 # (default OUTDIR ./fuzz-out, default kind libfuzzer, default harnesses
-# fuzz-printer fuzz-readfile fuzz-conv fuzz-filter fuzz-decode).  From each
-# of them:
+# fuzz-printer fuzz-readfile fuzz-conv fuzz-filter fuzz-decode
+# fuzz-names).  From each of them:
 #
 #	libfuzzer	OUTDIR/NAME		clang -fsanitize=fuzzer,address,undefined
 #	afl		OUTDIR/NAME.afl		afl-clang-fast, ASan+UBSan, with
@@ -32,7 +32,7 @@ srcdir=$(cd "$(dirname "$0")/../.." && pwd) || exit 2
 out=${1:-fuzz-out}
 kind=${2:-libfuzzer}
 [ $# -gt 2 ] && shift 2 || set --
-harnesses=${*:-fuzz-printer fuzz-readfile fuzz-conv fuzz-filter fuzz-decode}
+harnesses=${*:-fuzz-printer fuzz-readfile fuzz-conv fuzz-filter fuzz-decode fuzz-names}
 cache=${FUZZ_LIBPCAP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/vsockdump-fuzz}
 CC=${CC:-clang}
 AFL_CC=${AFL_CC:-afl-clang-fast}

@@ -21,7 +21,7 @@
 #
 # Usage:	sh tests/fuzz/run-campaign.sh [HARNESS...]
 #		(default: fuzz-printer fuzz-readfile fuzz-conv fuzz-filter
-#		fuzz-decode)
+#		fuzz-decode fuzz-names)
 # Environment:
 #	CAMPAIGN_DIR	corpora, builds, logs (default ./fuzz-campaign)
 #	WORKERS		parallel libFuzzer processes (default 1)
@@ -43,7 +43,7 @@ WORKERS=${WORKERS:-1}
 PRINTER_SECONDS=${PRINTER_SECONDS:-3600}
 SECONDS_EACH=${SECONDS_EACH:-1800}
 AFL_SECONDS=${AFL_SECONDS:-0}
-harnesses=${*:-fuzz-printer fuzz-readfile fuzz-conv fuzz-filter fuzz-decode}
+harnesses=${*:-fuzz-printer fuzz-readfile fuzz-conv fuzz-filter fuzz-decode fuzz-names}
 
 mkdir -p "$CAMPAIGN_DIR/bin" "$CAMPAIGN_DIR/artifacts" || exit 2
 CAMPAIGN_DIR=$(cd "$CAMPAIGN_DIR" && pwd)
@@ -79,6 +79,7 @@ for h in $harnesses; do
 	fi
 	[ "$h" = fuzz-conv ] && maxlen=8192
 	[ "$h" = fuzz-decode ] && maxlen=16384
+	[ "$h" = fuzz-names ] && maxlen=4096
 	mkdir -p "$corpus"
 	rm -rf "$jobdir"
 	mkdir -p "$jobdir"

@@ -5,7 +5,9 @@
 #
 # Fuzz smoke tier (CI): builds the harnesses with clang's libFuzzer and
 # ASan+UBSan, replays the committed seed corpora, then fuzzes each
-# harness for FUZZ_SECONDS.  fuzz-filter (the filter compiler) needs a
+# harness for FUZZ_SECONDS (fuzz-names, whose parsers are small and
+# fast, for NAMES_SECONDS, and not under AFL++, so that it adds about
+# 20 s to the tier).  fuzz-filter (the filter compiler) needs a
 # libpcap built from Debian's source package and our series
 # (build-libpcap.sh, cached); when that fails it is one failed check
 # and the other harnesses still run.  Any crash, sanitizer report, leak, timeout
@@ -16,17 +18,24 @@
 # Usage:	sh tests/fuzz/run-smoke.sh
 # Environment:
 #	FUZZ_SECONDS	libFuzzer time per harness (default 60)
+#	NAMES_SECONDS	libFuzzer time for fuzz-names (default 15)
 #	AFL_SECONDS	afl-fuzz time per harness (default 20; 0: skip)
-#	FUZZ_HARNESSES	the harnesses to run (default: all five)
+#	FUZZ_HARNESSES	the harnesses to build and run (default: all six)
 #	WORKDIR		build and scratch directory (default ./fuzz-smoke)
 #
 # Ends with "N passed, N failed"; exits 1 if any check failed.
 
 fuzzdir=$(cd "$(dirname "$0")" && pwd) || exit 2
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
+NAMES_SECONDS=${NAMES_SECONDS:-15}
 AFL_SECONDS=${AFL_SECONDS:-20}
 WORKDIR=${WORKDIR:-fuzz-smoke}
-harnesses=${FUZZ_HARNESSES:-"fuzz-printer fuzz-readfile fuzz-conv fuzz-decode fuzz-filter"}
+harnesses=${FUZZ_HARNESSES:-"fuzz-printer fuzz-readfile fuzz-conv fuzz-decode fuzz-filter fuzz-names"}
+# The harnesses on the system's libpcap (fuzz-filter is built apart).
+plain=
+for h in $harnesses; do
+	[ "$h" = fuzz-filter ] || plain="$plain $h"
+done
 
 pass=0
 fail=0
@@ -47,10 +56,10 @@ if [ "$AFL_SECONDS" != 0 ] && command -v afl-fuzz >/dev/null 2>&1 &&
 	with_afl=yes
 fi
 
-if sh "$fuzzdir/build.sh" "$WORKDIR/bin" libfuzzer fuzz-printer fuzz-readfile \
-    fuzz-conv fuzz-decode &&
-    sh "$fuzzdir/build.sh" "$WORKDIR/bin" replay fuzz-printer fuzz-readfile \
-    fuzz-conv fuzz-decode; then
+# shellcheck disable=SC2086
+if [ -z "$plain" ] ||
+    { sh "$fuzzdir/build.sh" "$WORKDIR/bin" libfuzzer $plain &&
+    sh "$fuzzdir/build.sh" "$WORKDIR/bin" replay $plain; }; then
 	ok "build (libFuzzer, replay)"
 else
 	ko "build (libFuzzer, replay)"
@@ -64,20 +73,26 @@ case " $harnesses " in
 		ok "build fuzz-filter (libFuzzer, replay; patched libpcap with ASan+UBSan)"
 	else
 		ko "build fuzz-filter (libFuzzer, replay; patched libpcap with ASan+UBSan)"
-		harnesses="fuzz-printer fuzz-readfile fuzz-conv fuzz-decode"
+		harnesses=$plain
 	fi
 	;;
 esac
+afl_harnesses=
+for h in $harnesses; do
+	[ "$h" = fuzz-names ] || afl_harnesses="$afl_harnesses $h"
+done
+[ -n "$afl_harnesses" ] || with_afl=no
 if [ $with_afl = yes ]; then
-	if sh "$fuzzdir/build.sh" "$WORKDIR/bin" afl $harnesses; then
+	# shellcheck disable=SC2086
+	if sh "$fuzzdir/build.sh" "$WORKDIR/bin" afl $afl_harnesses; then
 		ok "build (AFL++)"
 	else
 		ko "build (AFL++)"
 		with_afl=no
 	fi
 else
-	echo "(afl-fuzz or afl-clang-fast missing, or AFL_SECONDS=0:" \
-	    "AFL++ part skipped)"
+	echo "(afl-fuzz or afl-clang-fast missing, AFL_SECONDS=0, or" \
+	    "no harness for it: AFL++ part skipped)"
 fi
 
 ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1:allocator_may_return_null=0}
@@ -124,8 +139,13 @@ for h in $harnesses; do
 	fi
 	[ "$h" = fuzz-conv ] && maxlen=8192
 	[ "$h" = fuzz-decode ] && maxlen=16384
+	secs=$FUZZ_SECONDS
+	if [ "$h" = fuzz-names ]; then
+		maxlen=4096
+		secs=$NAMES_SECONDS
+	fi
 	# shellcheck disable=SC2086
-	"$WORKDIR/bin/$h" -max_total_time="$FUZZ_SECONDS" \
+	"$WORKDIR/bin/$h" -max_total_time="$secs" \
 	    -print_final_stats=1 -timeout=10 -rss_limit_mb=2048 \
 	    -max_len=$maxlen $dict \
 	    -artifact_prefix="$WORKDIR/artifacts/$h-" \
@@ -138,7 +158,7 @@ for h in $harnesses; do
 	    "$WORKDIR/$h.log" | tail -1 |
 	    sed -n 's/.*cov: \([0-9]*\) ft: \([0-9]*\) corp: \([^ ]*\).*/cov \1, ft \2, corpus \3/p')
 	found=$(ls "$WORKDIR/artifacts" | grep -c "^$h-")
-	echo "$h: ${execs:-?} execs in ${FUZZ_SECONDS}s (${rate:-?}/s), ${cov:-no coverage line}, $found findings"
+	echo "$h: ${execs:-?} execs in ${secs}s (${rate:-?}/s), ${cov:-no coverage line}, $found findings"
 	if [ "$h" = fuzz-filter ]; then
 		echo "fuzz-filter: $(sed 's/^[^:]*: [^:]*: //' \
 		    "$FUZZ_FILTER_OPTIMIZER_LOG" 2>/dev/null | sort -u |
@@ -147,17 +167,19 @@ for h in $harnesses; do
 		    "$FUZZ_FILTER_OPTIMIZER_LOG)"
 	fi
 	if [ $status -eq 0 ] && [ "$found" -eq 0 ] && [ -n "$execs" ]; then
-		ok "$h: libFuzzer ${FUZZ_SECONDS}s"
+		ok "$h: libFuzzer ${secs}s"
 	else
-		ko "$h: libFuzzer ${FUZZ_SECONDS}s (exit $status; log $WORKDIR/$h.log)"
+		ko "$h: libFuzzer ${secs}s (exit $status; log $WORKDIR/$h.log)"
 		grep -E 'ERROR|SUMMARY|runtime error|ndo_error' "$WORKDIR/$h.log" |
 		    head -10
 		ls "$WORKDIR/artifacts"/"$h"-* 2>/dev/null |
 		    sed 's/^/  reproducer: /'
 	fi
 
-	# 3. AFL++ for AFL_SECONDS.
-	[ $with_afl = yes ] || continue
+	# 3. AFL++ for AFL_SECONDS (not fuzz-names, see the top).
+	if [ $with_afl = no ] || [ "$h" = fuzz-names ]; then
+		continue
+	fi
 	rm -rf "$WORKDIR/afl-$name"
 	AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 \
 	AFL_NO_AFFINITY=1 AFL_NO_UI=1 AFL_QUIET=1 \
