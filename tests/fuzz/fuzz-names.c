@@ -223,19 +223,21 @@ qemu_device_says(const char *arg, uint64_t cid)
 	return 0;
 }
 
-/* The value of option opt at argv[i] ("--opt V", "--opt=V"), or NULL. */
+/*
+ * The value of option opt at argv[i] ("--opt V", "--opt=V"), or NULL:
+ * written apart from vms.c's, as the harness's own reading.
+ */
 static const char *
 value_of(char *const *argv, int argc, int i, const char *opt)
 {
-	size_t n = strlen(opt);
+	const char *eq = strchr(argv[i], '=');
+	size_t n = eq != NULL ? (size_t)(eq - argv[i]) : strlen(argv[i]);
 
-	if (strncmp(argv[i], opt, n) != 0)
+	if (n != strlen(opt) || memcmp(argv[i], opt, n) != 0)
 		return NULL;
-	if (argv[i][n] == '=')
-		return argv[i] + n + 1;
-	if (argv[i][n] == '\0' && i + 1 < argc)
-		return argv[i + 1];
-	return NULL;
+	if (eq != NULL)
+		return eq + 1;
+	return i + 1 < argc ? argv[i + 1] : NULL;
 }
 
 /* Whether the arguments say cid is the VM's, as its hypervisor reads them. */
