@@ -943,11 +943,12 @@ gen_vsock_ncode(compiler_state_t *cstate, const char *s, bpf_u_int32 v,
 /*
  * An address of another kind, as gen_mcode(), gen_mcode6(), gen_ecode()
  * and gen_acode() get it: "s mask s2", "s/masklen", or s alone when s2
- * is NULL and masklen is negative.
+ * and masklen are NULL.  (The length is passed by address: any 32-bit
+ * number the grammar takes is one.)
  */
 static struct block *
 gen_vsock_addr(compiler_state_t *cstate, const char *s, const char *s2,
-    int masklen, struct qual q)
+    const bpf_u_int32 *masklen, struct qual q)
 {
 	char id[PCAP_BUF_SIZE];
 	int field;
@@ -955,8 +956,8 @@ gen_vsock_addr(compiler_state_t *cstate, const char *s, const char *s2,
 	field = gen_vsock_check_qual(cstate, q);
 	if (s2 != NULL)
 		snprintf(id, sizeof(id), "%s mask %s", s, s2);
-	else if (masklen >= 0)
-		snprintf(id, sizeof(id), "%s/%d", s, masklen);
+	else if (masklen != NULL)
+		snprintf(id, sizeof(id), "%s/%u", s, *masklen);
 	else
 		snprintf(id, sizeof(id), "%s", s);
 	bpf_error(cstate, "'%s' is not a valid vsock %s", id,
