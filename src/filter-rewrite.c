@@ -602,6 +602,8 @@ fail(struct parser *ps, const char *fmt, ...)
 	va_end(ap);
 }
 
+static const struct token *peek(const struct parser *, size_t);
+
 /*
  * A syntax error at the current token.  libpcap's scanner reports a
  * number it cannot read as it reads it, and the parser's error then
@@ -610,7 +612,7 @@ fail(struct parser *ps, const char *fmt, ...)
 static void
 syntax_error(struct parser *ps)
 {
-	const struct token *t = &ps->toks[ps->pos];
+	const struct token *t = peek(ps, 0);
 
 	if (t->kind == T_NUM && t->numerr == NUM_OCTAL)
 		fail(ps, "number %.*s contains non-octal digit", (int)t->len,
@@ -722,7 +724,8 @@ pid_item_end(const struct parser *ps, size_t i)
 		else if (i + 1 < ps->ntoks && v == V_HID &&
 		    ps->toks[i].kind == T_KW && ps->toks[i].kw == K_MASK)
 			i += 2;
-		return i;
+		/* "A/" or "A mask" at the end: the item ends at T_END. */
+		return i < ps->ntoks ? i : ps->ntoks - 1;
 	case T_NUM:
 		return i + 1;
 	case T_LPAREN:
