@@ -42,6 +42,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "netdissect-stdinc.h"
+#include "extract.h"
 #include "text.h"
 
 struct fields {
@@ -95,7 +97,7 @@ fields_be16(struct fields *r)
 {
 	const uint8_t *q = fields_take(r, 2);
 
-	return q == NULL ? 0 : (uint16_t)(q[0] << 8 | q[1]);
+	return q == NULL ? 0 : EXTRACT_BE_U_2(q);
 }
 
 static inline uint32_t
@@ -103,8 +105,7 @@ fields_be24(struct fields *r)
 {
 	const uint8_t *q = fields_take(r, 3);
 
-	return q == NULL ? 0 : (uint32_t)q[0] << 16 | (uint32_t)q[1] << 8 |
-	    q[2];
+	return q == NULL ? 0 : EXTRACT_BE_U_3(q);
 }
 
 static inline uint32_t
@@ -112,8 +113,7 @@ fields_be32(struct fields *r)
 {
 	const uint8_t *q = fields_take(r, 4);
 
-	return q == NULL ? 0 : (uint32_t)q[0] << 24 | (uint32_t)q[1] << 16 |
-	    (uint32_t)q[2] << 8 | q[3];
+	return q == NULL ? 0 : EXTRACT_BE_U_4(q);
 }
 
 static inline uint16_t
@@ -121,7 +121,7 @@ fields_le16(struct fields *r)
 {
 	const uint8_t *q = fields_take(r, 2);
 
-	return q == NULL ? 0 : (uint16_t)(q[1] << 8 | q[0]);
+	return q == NULL ? 0 : EXTRACT_LE_U_2(q);
 }
 
 static inline uint32_t
@@ -129,8 +129,7 @@ fields_le32(struct fields *r)
 {
 	const uint8_t *q = fields_take(r, 4);
 
-	return q == NULL ? 0 : (uint32_t)q[3] << 24 | (uint32_t)q[2] << 16 |
-	    (uint32_t)q[1] << 8 | q[0];
+	return q == NULL ? 0 : EXTRACT_LE_U_4(q);
 }
 
 static inline uint64_t
