@@ -57,38 +57,15 @@ verbose=
 [ "${1:-}" = -v ] && verbose=-v
 LIVE_WORK=${LIVE_WORK:-${TMPDIR:-/tmp}/vsockdump-live}
 export LIVE_WORK
-
-now() {
-	date +%s.%N
-}
-
-elapsed() {
-	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'
-}
-
-die() {
-	echo "live: $*" >&2
-	echo "0 passed, 1 failed"
-	exit 1
-}
+live=$here
+tag=live
+# shellcheck source=run-lib.sh
+. "$here/run-lib.sh"
 
 t_start=$(now)
-rm -rf "$LIVE_WORK"
-mkdir -p "$LIVE_WORK" || die "cannot make $LIVE_WORK"
-
+live_prepare
 t0=$(now)
-kenv=$(sh "$here/fetch-kernel.sh") || die "fetching the kernel failed"
-eval "$kenv"
-t_fetch=$(elapsed "$t0" "$(now)")
-echo "live: kernel $LIVE_KVER ready in ${t_fetch} s"
-
-t0=$(now)
-# The build's own dependencies (compiler, autotools, libpcap-dev,
-# tcpdump, tshark), installed only if missing.
-if [ -f "$here/../../tools/install-deps.sh" ]; then
-	sh "$here/../../tools/install-deps.sh" ||
-	    echo "live: installing the build dependencies failed" >&2
-fi
+live_install_deps
 want_vd=${LIVE_VSOCKDUMP:-}
 [ -n "$want_vd" ] && export LIVE_NO_VSOCKDUMP=1
 benv=$(sh "$here/build-static.sh" "$LIVE_WORK/build") ||

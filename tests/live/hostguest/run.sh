@@ -28,35 +28,14 @@ verbose=
 [ "${1:-}" = -v ] && verbose=-v
 LIVE_WORK=${LIVE_WORK:-${TMPDIR:-/tmp}/vsockdump-hostguest}
 export LIVE_WORK
-
-now() {
-	date +%s.%N
-}
-
-elapsed() {
-	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'
-}
-
-die() {
-	echo "hostguest: $*" >&2
-	echo "0 passed, 1 failed"
-	exit 1
-}
+tag=hostguest
+# shellcheck source=../run-lib.sh
+. "$live/run-lib.sh"
 
 t_start=$(now)
-rm -rf "$LIVE_WORK"
-mkdir -p "$LIVE_WORK" || die "cannot make $LIVE_WORK"
-
+live_prepare
 t0=$(now)
-kenv=$(sh "$live/fetch-kernel.sh") || die "fetching the kernel failed"
-eval "$kenv"
-echo "hostguest: kernel $LIVE_KVER ready in $(elapsed "$t0" "$(now)") s"
-
-t0=$(now)
-if [ -f "$live/../../tools/install-deps.sh" ]; then
-	sh "$live/../../tools/install-deps.sh" ||
-	    echo "hostguest: installing the build dependencies failed" >&2
-fi
+live_install_deps
 # vsock-traffic, live-helper and vsock-pcap-flows; the guest's tcpdump
 # and vsockdump must be static: those on our libpcap.  vsockdump on
 # Debian's libpcap (static) only for a bulk run that captures with it
