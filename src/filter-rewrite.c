@@ -602,31 +602,6 @@ fail(struct parser *ps, const char *fmt, ...)
 	va_end(ap);
 }
 
-static const struct token *peek(const struct parser *, size_t);
-
-/*
- * A syntax error at the current token.  libpcap's scanner reports a
- * number it cannot read as it reads it, and the parser's error then
- * leaves that report standing.
- */
-static void
-syntax_error(struct parser *ps)
-{
-	const struct token *t = peek(ps, 0);
-
-	if (t->kind == T_NUM && t->numerr == NUM_OCTAL)
-		fail(ps, "number %.*s contains non-octal digit", (int)t->len,
-		    t->s);
-	else if (t->kind == T_NUM && t->numerr != NUM_OK)
-		fail(ps, "number %.*s overflows 32 bits", (int)t->len, t->s);
-	else if (t->kind == T_END)
-		fail(ps, "can't parse filter expression: syntax error "
-		    "(the expression ends too early)");
-	else
-		fail(ps, "can't parse filter expression: syntax error at "
-		    "'%.*s'", (int)t->len, t->s);
-}
-
 static FMT_ATTR(2, 3) void
 emit(struct parser *ps, const char *fmt, ...)
 {
@@ -663,6 +638,29 @@ peek(const struct parser *ps, size_t ahead)
 	size_t i = ps->pos + ahead;
 
 	return &ps->toks[i < ps->ntoks ? i : ps->ntoks - 1];
+}
+
+/*
+ * A syntax error at the current token.  libpcap's scanner reports a
+ * number it cannot read as it reads it, and the parser's error then
+ * leaves that report standing.
+ */
+static void
+syntax_error(struct parser *ps)
+{
+	const struct token *t = peek(ps, 0);
+
+	if (t->kind == T_NUM && t->numerr == NUM_OCTAL)
+		fail(ps, "number %.*s contains non-octal digit", (int)t->len,
+		    t->s);
+	else if (t->kind == T_NUM && t->numerr != NUM_OK)
+		fail(ps, "number %.*s overflows 32 bits", (int)t->len, t->s);
+	else if (t->kind == T_END)
+		fail(ps, "can't parse filter expression: syntax error "
+		    "(the expression ends too early)");
+	else
+		fail(ps, "can't parse filter expression: syntax error at "
+		    "'%.*s'", (int)t->len, t->s);
 }
 
 static int
