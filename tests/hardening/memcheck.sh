@@ -9,7 +9,8 @@
 # runs them (TZ=GMT0 vsockdump -# -n -r CAPTURE OPTIONS); then, for each
 # capture, "-w FILE" (checked by reading FILE back), "-r -" from the
 # standard input, and the whole connection analysis (--notes and every
-# -z summary); then every case of tests/TESTLIST-vsockdump as listed.
+# -z summary); then every case of tests/TESTLIST-vsockdump, through
+# TESTrun.
 # The analysis captures (conv-*) run with their own cases and the
 # analysis set only; the decoders' captures (dec-*, linux61-proto-*)
 # with their own cases and the option sets that change what the
@@ -157,43 +158,43 @@ while [ "$s_" -lt "$jobs" ]; do
 done
 slot=main
 
-# The cases of TESTLIST-vsockdump, each with its own options.
-before=$fail
-ncases=0
-while read -r name input output opts; do
-	case $name in ''|'#'*) continue ;; esac
-	case $input in
-	*.txt) cap=$WORKDIR/caps/${input%.txt}.cap ;;
-	*) cap=$WORKDIR/caps/$input ;;
-	esac
-	ncases=$((ncases + 1))
-	# As TESTrun runs them: SPECIAL_names without -n, @testsdir@.
-	nflag=-n
-	case " $opts " in
-	*" SPECIAL_names "*)
-		nflag=
-		opts=$(printf '%s\n' " $opts " |
-		    sed 's/ SPECIAL_names / /; s/^ *//; s/ *$//')
-		;;
-	esac
-	opts=$(printf '%s\n' "$opts" | sed "s|@testsdir@|$srcdir/tests|g")
-	# A case that fails on purpose (its expected output ends with
-	# "EXIT CODE 1") exits 1: memcheck still must be clean.
-	if grep -q '^EXIT CODE 1$' "$srcdir/tests/expected/$output"; then
-		# shellcheck disable=SC2086
-		$vg --log-file="$WORKDIR/logs/$name.log" "$VSOCKDUMP" -# \
-		    $nflag -r "$cap" $opts >/dev/null 2>&1 </dev/null
-		if [ $? -eq 1 ] && [ ! -s "$WORKDIR/logs/$name.log" ]; then
-			pass=$((pass + 1))
-		else
-			fail=$((fail + 1))
-			echo "FAIL: $name (memcheck log $WORKDIR/logs/$name.log)"
-		fi
-	else
-		# shellcheck disable=SC2086
-		run "$name" "$VSOCKDUMP" -# $nflag -r "$cap" $opts </dev/null
-	fi
-done <"$srcdir/tests/TESTLIST-vsockdump"
-[ $fail -eq $before ] && echo "PASS: TESTLIST-vsockdump ($ncases cases)"
+# The cases of TESTLIST-vsockdump, run by TESTrun itself (so with its
+# options and against its expected outputs) through valgrind: a memcheck
+# error makes the run exit 99, which TESTrun's output check fails; any
+# other line valgrind logs fails here.
+mkdir -p "$WORKDIR/testrun" "$WORKDIR/logs/testrun" || exit 2
+# ($vg on one line.)
+# shellcheck disable=SC2086,SC2116
+cat >"$WORKDIR/vsockdump-memcheck" <<EOF
+#!/bin/sh
+exec $(echo $vg) --log-file="$WORKDIR/logs/testrun/%p.log" "$VSOCKDUMP" "\$@"
+EOF
+chmod +x "$WORKDIR/vsockdump-memcheck"
+(cd "$WORKDIR/testrun" && VSOCKDUMP=$WORKDIR/vsockdump-memcheck \
+    VSOCKGEN=$WORKDIR/vsockgen TESTLISTS=TESTLIST-vsockdump \
+    sh "$srcdir/tests/TESTrun") >"$WORKDIR/testrun.out" 2>&1 </dev/null
+grep -v -e '^Running tests ' -e ': passed$' -e '^    stderr: ' \
+    "$WORKDIR/testrun.out" | sed '$d'
+# shellcheck disable=SC2046
+set -- $(tail -n 1 "$WORKDIR/testrun.out")
+case "$2 $4" in
+"passed, failed"|"passed, failed,")
+	pass=$((pass + $1))
+	fail=$((fail + $3))
+	[ "$3" -eq 0 ] && echo "PASS: TESTLIST-vsockdump ($1 cases)"
+	;;
+*)
+	fail=$((fail + 1))
+	echo "FAIL: TESTrun did not finish (see $WORKDIR/testrun.out)"
+	;;
+esac
+# A case whose error made it exit 99 has failed above already: the
+# logs count once, together.
+logs=$(find "$WORKDIR/logs/testrun" -type f -size +0)
+if [ -n "$logs" ]; then
+	fail=$((fail + 1))
+	echo "FAIL: TESTLIST-vsockdump: $(echo "$logs" | wc -l) memcheck logs not empty, the first:"
+	head -30 "$(echo "$logs" | head -n 1)"
+fi
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]
