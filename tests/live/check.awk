@@ -508,9 +508,10 @@ function pcap_checks(    i, bad, first, unacc, firstu, c, s, d, t, o, n,
 
 # Counts; strict: the capture must hold every packet (phase 1), else
 # only when the kernel reported no drop.  The device's counter is read
-# after the capture has stopped: vsock_loopback hands packets to the taps
-# from a work queue, so some are still on their way when the traffic
-# generator exits.
+# after the capture has stopped, and the capture is stopped once that
+# counter stands still (settle in scenarios/capture.sh): vsock_loopback
+# hands packets to the taps from a work queue, so some are still on
+# their way when the traffic generator exits.
 function stats_checks(start, stop, strict,    delta) {
 	delta = counter(stop) - counter(start)
 	if (nostats) {

@@ -84,6 +84,24 @@ counters() {
 	    "uptime=$(uptime_s)" >>"$out/stats.txt"
 }
 
+# settle: waits until vsockmon0's counter has stood still for 200 ms
+# (10 s at most).  vsock_loopback hands packets to the taps from a work
+# queue, so some are still on their way when the traffic generator
+# exits; a capture stopped before they reach the device misses them,
+# and the count check would blame the capture.
+settle() {
+	_d=/sys/class/net/$iface/statistics/rx_packets
+	_last=$(cat "$_d" 2>/dev/null)
+	_i=0
+	while [ "$_i" -lt 50 ]; do
+		usleep 200000
+		_now=$(cat "$_d" 2>/dev/null)
+		[ "$_now" = "$_last" ] && return
+		_last=$_now
+		_i=$((_i + 1))
+	done
+}
+
 capcmd() {
 	eval "c=\${LIVE_CAPCMD_$(echo "$1" | tr -c 'A-Za-z0-9_\n' _):-}"
 	if [ -n "$c" ]; then
@@ -187,6 +205,7 @@ counters "functional-start"
 vsock-traffic ${LIVE_TRAFFIC_ARGS:-} stream seqpacket refused \
     >"$out/traffic.log" 2>"$out/traffic.stderr"
 echo $? >"$out/traffic.rc"
+settle
 counters "functional-stop"
 for name in $LIVE_CAPTURES $dflt; do
 	stop "$name"
@@ -326,6 +345,7 @@ for name in ${LIVE_BURST_CAPTURES:-$LIVE_CAPTURES}; do
 	vsock-traffic ${LIVE_BURST_ARGS:--n 5000 -s 64} burst \
 	    >"$out/burst-$name.log" 2>>"$out/traffic.stderr"
 	echo $? >"$out/burst-$name.traffic-rc"
+	settle
 	counters "burst-$name-stop"
 	stop "burst-$name"
 	counters "burst-$name-stopped"
